@@ -1,0 +1,36 @@
+"""The common vocabulary of FlankWatch: pure data, no I/O."""
+
+from flankwatch.model.identity import record_id
+from flankwatch.model.marking import Classification, Marking
+from flankwatch.model.period import Precision
+from flankwatch.model.records import (
+    TABLES,
+    Area,
+    Entity,
+    Event,
+    EventKind,
+    ForecastSample,
+    IngestFile,
+    Observation,
+    Position,
+    QuarantineRecord,
+    Vessel,
+)
+
+__all__ = [
+    "TABLES",
+    "Area",
+    "Classification",
+    "Entity",
+    "Event",
+    "EventKind",
+    "ForecastSample",
+    "IngestFile",
+    "Marking",
+    "Observation",
+    "Position",
+    "Precision",
+    "QuarantineRecord",
+    "Vessel",
+    "record_id",
+]

@@ -1,0 +1,1 @@
+"""Products for people: tables written as files, the situation overview page."""

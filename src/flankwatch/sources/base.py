@@ -1,0 +1,224 @@
+"""The adapter contract.
+
+A source is metadata (:class:`SourceMeta`: publisher, licence, cadence, download address,
+count assertions) plus an :class:`Adapter` that recognises a file (:meth:`Adapter.sniff`) and
+parses it (:meth:`Adapter.parse`) into :class:`Batch` es of table rows. Adapters work on whole
+columns (pandas) where they can, because ingest speed matters; each bad row becomes a
+quarantine entry through :meth:`ParseContext.reject`, never an exception and never a silent
+drop. An adapter raises :class:`~flankwatch.errors.SourceAbort` only when the file as a whole
+cannot be read.
+
+Counting: ``read`` is the number of source records an adapter considered (a row of a long
+table, a cell of a wide table, an AIS message, a list entry); it equals rows emitted plus
+quarantine entries.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, ClassVar
+
+import pandas as pd
+
+from flankwatch.model.identity import record_id
+from flankwatch.model.marking import PUBLIC, Marking
+from flankwatch.model.records import QuarantineRecord
+
+#: How many bytes of a file :func:`read_head` gives to ``sniff``.
+HEAD_BYTES = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMeta:
+    """What a source is, who publishes it and under which terms."""
+
+    name: str  # adapter name, unique: e.g. "frontex_ibc_long"
+    source: str  # source family stored with each record: e.g. "frontex"
+    title: str
+    publisher: str
+    licence: str
+    cadence: str  # how often the publisher updates it: daily, monthly, annual, irregular
+    url: str  # where the publisher serves it (download address or landing page)
+    formats: tuple[str, ...]
+    tables: tuple[str, ...]  # tables it writes
+    version: str = "1"
+    marking: Marking = PUBLIC
+    #: Expected record counts in a complete publisher file, per table: (minimum, maximum).
+    #: A parse outside these bounds is reported as a warning in the ingest summary.
+    count_assertions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    notes: str = ""
+
+
+@dataclass(slots=True)
+class Batch:
+    """Rows for one table. Columns are fields of the table's record dataclass; the ingest
+    step fills in provenance and marking columns the adapter leaves out."""
+
+    table: str
+    frame: pd.DataFrame
+
+
+class ParseContext:
+    """What an adapter gets while parsing one file: the path, the quarantine, the counters."""
+
+    def __init__(self, path: Path, meta: SourceMeta, run_id: str = "") -> None:
+        self.path = path
+        self.meta = meta
+        self.run_id = run_id
+        self._quarantine: list[QuarantineRecord] = []
+        self.quarantined = 0
+        self.warnings: list[str] = []
+
+    @property
+    def file(self) -> str:
+        return str(self.path)
+
+    def reject(self, line: int, raw: str, reason: str) -> None:
+        """Quarantine one record: the run goes on."""
+        self.quarantined += 1
+        self._quarantine.append(
+            QuarantineRecord(
+                id=record_id("quarantine", self.meta.source, self.file, line, raw, reason),
+                run_id=self.run_id,
+                source=self.meta.source,
+                file=self.file,
+                line=line,
+                raw=raw[:4000],
+                reason=reason,
+            )
+        )
+
+    def reject_rows(self, frame: pd.DataFrame, mask: pd.Series, reason: str | pd.Series) -> None:
+        """Quarantine the rows of a raw frame selected by ``mask``.
+
+        The frame must carry a ``_line`` column (the file line of each row) and a ``_raw``
+        column (the raw text, or a reconstruction of it).
+        """
+        bad = frame.loc[mask]
+        reasons = reason.loc[mask] if isinstance(reason, pd.Series) else None
+        for i, (line, raw) in enumerate(zip(bad["_line"], bad["_raw"], strict=True)):
+            why = str(reasons.iloc[i]) if reasons is not None else str(reason)
+            self.reject(int(line), str(raw), why)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def drain_quarantine(self) -> list[QuarantineRecord]:
+        out, self._quarantine = self._quarantine, []
+        return out
+
+
+class Adapter(ABC):
+    """One source format. Subclasses set ``meta`` and implement ``sniff`` and ``parse``."""
+
+    meta: ClassVar[SourceMeta]
+
+    @abstractmethod
+    def sniff(self, path: Path, head: str) -> int:
+        """How sure (0-100) this adapter is that it can read the file. ``head`` is the start
+        of the (decompressed) file as text, BOM removed. 0 means "not mine"."""
+
+    @abstractmethod
+    def parse(self, ctx: ParseContext) -> Iterator[Batch]:
+        """Yield batches of rows; quarantine bad records through ``ctx``."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared by adapters (reading files, raw-line reconstruction, ids).
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """Open a file, transparently decompressing gzip."""
+    f = path.open("rb")
+    magic = f.read(2)
+    f.seek(0)
+    if magic == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=f)  # type: ignore[return-value]
+    return f
+
+
+def open_text(path: Path) -> IO[str]:
+    """Open a text file (gzip or not), dropping a UTF-8 BOM and keeping bad bytes visible."""
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", errors="replace", newline="")
+
+
+def read_head(path: Path, size: int = HEAD_BYTES) -> str:
+    """The start of a file as text, for sniffing (binary files give replacement chars)."""
+    with open_binary(path) as f:
+        data = f.read(size)
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def first_line(head: str) -> str:
+    return head.splitlines()[0].strip() if head.strip() else ""
+
+
+def header_fields(head: str) -> list[str]:
+    """The header fields of a CSV head, unquoted and lower-cased."""
+    line = first_line(head)
+    return [f.strip().strip('"').strip().lower() for f in line.split(",")]
+
+
+def has_columns(head: str, required: Iterable[str]) -> bool:
+    fields = set(header_fields(head))
+    return all(c.lower() in fields for c in required)
+
+
+def read_csv_raw(path: Path, **kwargs: object) -> pd.DataFrame:
+    """Read a CSV as strings, with ``_line`` (the file line of each row, 1-based, header is
+    line 1) and ``_raw`` (the row re-joined) columns for quarantine.
+
+    Lines are counted from the parser's own view, so quoted fields with embedded newlines
+    give the line on which the record starts only approximately; the row number is exact.
+    """
+    frame = pd.read_csv(
+        open_text(path),
+        dtype=str,
+        keep_default_na=False,
+        na_values=[],
+        on_bad_lines="warn",
+        **kwargs,  # type: ignore[arg-type]
+    )
+    frame["_line"] = range(2, len(frame) + 2)
+    cols = [c for c in frame.columns if c != "_line"]
+    frame["_raw"] = frame[cols].astype(str).agg(",".join, axis=1) if len(frame) else ""
+    return frame
+
+
+def to_number(series: pd.Series) -> pd.Series:
+    """Strings to floats; blanks and Eurostat-style ``:`` become NaN, junk becomes NaN too
+    (callers compare with the blank mask to find junk)."""
+    cleaned = series.astype(str).str.strip().str.replace(r"^[:.\-]$", "", regex=True)
+    cleaned = cleaned.str.replace(r"\s*[a-z]+$", "", regex=True)  # Eurostat flags: "123 p"
+    return pd.to_numeric(cleaned.replace({"": None, "NA": None, "nan": None}), errors="coerce")
+
+
+def blank(series: pd.Series) -> pd.Series:
+    """Mask of blank or missing-marker cells."""
+    s = series.astype(str).str.strip()
+    return s.isin(["", ":", "NA", "nan", "None", "-"])
+
+
+def ids_for(source: str, frame: pd.DataFrame, key: Sequence[str]) -> list[str]:
+    """Content-derived ids from the key columns of a frame."""
+    cols = [frame[k].tolist() for k in key]
+    return [record_id(source, *vals) for vals in zip(*cols, strict=True)]
+
+
+def originals(frame: pd.DataFrame, mapping: dict[str, str]) -> list[str | None]:
+    """JSON of original values for normalised fields: ``mapping`` is field -> raw column.
+    Only fields whose original differs from the stored value are kept."""
+    out: list[str | None] = []
+    rows = zip(*(frame[raw].tolist() for raw in mapping.values()), strict=True)
+    stored = zip(*(frame[f].tolist() for f in mapping), strict=True)
+    names = list(mapping)
+    for raw_vals, new_vals in zip(rows, stored, strict=True):
+        changed = {n: r for n, r, v in zip(names, raw_vals, new_vals, strict=True) if r != v}
+        out.append(json.dumps(changed, ensure_ascii=False) if changed else None)
+    return out
