@@ -26,7 +26,7 @@ PSEUDO_CODES: dict[str, str] = {
     "XKX": "Kosovo",
     "UNK": "Unknown",
     "STA": "Stateless",
-    "STL": "Stateless (Frontex)",
+    "STL": "Stateless (Frontex's code; FlankWatch maps the name 'Stateless' to it)",
     "ALL": "All nationalities",
     "EU27": "European Union (27)",
     "EU28": "European Union (28)",
@@ -40,6 +40,8 @@ PSEUDO_CODES: dict[str, str] = {
 # Names publishers use that pycountry does not resolve, or resolves wrongly.
 _ALIASES: dict[str, str] = {
     "kosovo": "XKX",
+    "saint helena": "SHN",
+    "sao tome and principe": "STP",
     "kosovo (scr 2144)": "XKX",
     "kosovo*": "XKX",
     "hong kong special administrative region, china": "HKG",
@@ -50,7 +52,10 @@ _ALIASES: dict[str, str] = {
     "kosovo (under united nations security council resolution 1244/99)": "XKX",
     "unknown": "OOO",
     "not specified": "OOO",
-    "stateless": "STA",
+    "stateless": "STL",
+    "republic of korea": "KOR",
+    "korea, republic of": "KOR",
+    "democratic people's republic of korea": "PRK",
     "unidentified sub-saharan africa": "OOS",
     "sub-saharan africa": "OOS",
     "european union": "EUR",
@@ -132,18 +137,16 @@ def to_iso3(value: str) -> str | None:
     folded = _fold(text)
     if folded in _ALIASES:
         return _ALIASES[folded]
-    try:
-        found = pycountry.countries.lookup(text)
-    except LookupError:
-        found = None
-    if found is not None:
-        return str(found.alpha_3)
-    try:
-        hits = pycountry.countries.search_fuzzy(text)
-    except LookupError:
-        return None
-    # Only accept an unambiguous fuzzy hit: a wrong country is worse than an unknown one.
-    return str(hits[0].alpha_3) if len(hits) == 1 else None
+    for attr in ("name", "official_name", "common_name", "alpha_2"):
+        found = pycountry.countries.get(**{attr: text})
+        if found is not None:
+            return str(found.alpha_3)
+    if text.isdigit():
+        found = pycountry.countries.get(numeric=text.zfill(3))
+        return str(found.alpha_3) if found is not None else None
+    # No fuzzy matching: a wrong country is worse than an unknown one (which is quarantined
+    # with its name, so the alias table can learn it).
+    return None
 
 
 def is_known(code: str) -> bool:

@@ -15,6 +15,7 @@ quarantine entries.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
@@ -170,25 +171,69 @@ def has_columns(head: str, required: Iterable[str]) -> bool:
     return all(c.lower() in fields for c in required)
 
 
-def read_csv_raw(path: Path, **kwargs: object) -> pd.DataFrame:
-    """Read a CSV as strings, with ``_line`` (the file line of each row, 1-based, header is
-    line 1) and ``_raw`` (the row re-joined) columns for quarantine.
+def read_csv_raw(ctx: ParseContext, *, delimiter: str = ",",
+                 expected: Sequence[str] | None = None) -> pd.DataFrame:
+    """Read a delimited text file into a frame of strings, quarantining malformed rows.
 
-    Lines are counted from the parser's own view, so quoted fields with embedded newlines
-    give the line on which the record starts only approximately; the row number is exact.
+    Rows whose field count differs from the header's (shifted columns, a stray delimiter, a
+    truncated last line) are quarantined with the line and the reason; so are lines with NUL
+    bytes. ``_line`` holds the file line on which each row starts (the header is line 1) and
+    ``_raw`` the row's text. ``expected`` names columns that must be in the header (else the
+    file is not readable: :class:`SourceAbort`).
     """
-    frame = pd.read_csv(
-        open_text(path),
-        dtype=str,
-        keep_default_na=False,
-        na_values=[],
-        on_bad_lines="warn",
-        **kwargs,  # type: ignore[arg-type]
-    )
-    frame["_line"] = range(2, len(frame) + 2)
-    cols = [c for c in frame.columns if c != "_line"]
-    frame["_raw"] = frame[cols].astype(str).agg(",".join, axis=1) if len(frame) else ""
+    from flankwatch.errors import SourceAbort
+
+    with open_text(ctx.path) as f:
+        reader = csv.reader(_no_nul(f, ctx), delimiter=delimiter, strict=False)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise SourceAbort(ctx.file, "the file is empty") from None
+        except csv.Error as exc:
+            raise SourceAbort(ctx.file, f"unreadable header: {exc}", line=1) from exc
+        header = [h.strip() for h in header]
+        if expected:
+            missing = [c for c in expected if c not in header]
+            if missing:
+                raise SourceAbort(ctx.file, f"header lacks column(s) {missing}", line=1)
+        width = len(header)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        start = reader.line_num + 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                ctx.reject(start, "", f"malformed CSV: {exc}")
+                start = reader.line_num + 1
+                continue
+            if not row or (len(row) == 1 and not row[0].strip()):
+                start = reader.line_num + 1
+                continue  # blank line: nothing to read
+            if len(row) != width:
+                ctx.reject(start, delimiter.join(row),
+                           f"expected {width} fields (as in the header), found {len(row)}")
+            else:
+                rows.append(row)
+                lines.append(start)
+            start = reader.line_num + 1
+    frame = pd.DataFrame(rows, columns=header, dtype=str) if rows else pd.DataFrame(
+        {h: pd.Series(dtype=str) for h in header})
+    frame["_line"] = lines
+    frame["_raw"] = [delimiter.join(r) for r in rows]
     return frame
+
+
+def _no_nul(lines: Iterable[str], ctx: ParseContext) -> Iterator[str]:
+    """Pass lines through, quarantining any with a NUL byte (the csv module rejects them)."""
+    for i, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            ctx.reject(i, line.replace("\x00", "\\0"), "line contains a NUL byte")
+            yield "\n"
+        else:
+            yield line
 
 
 def to_number(series: pd.Series) -> pd.Series:

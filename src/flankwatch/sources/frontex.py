@@ -105,7 +105,7 @@ class FrontexLong(Adapter):
         return 90 if header_fields(head)[:5] == ["route", "type", "nat", "t", "n"] else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx.path)
+        raw = read_csv_raw(ctx, expected=["route", "type", "nat", "t", "n"])
         bad = _key_columns(raw, ctx, "route", "type", "nat")
         good = raw.loc[~bad].copy()
         periods: list[object] = []
@@ -161,7 +161,7 @@ class FrontexWide(Adapter):
             frame["_line"] = range(2, len(frame) + 2)  # spreadsheet row numbers
             frame["_raw"] = frame.drop(columns="_line").astype(str).agg(",".join, axis=1)
             return frame
-        return read_csv_raw(ctx.path)
+        return read_csv_raw(ctx)
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         wide = self._read(ctx)
