@@ -6,6 +6,7 @@ from flankwatch.model.period import Precision
 from flankwatch.model.records import (
     TABLES,
     Area,
+    Code,
     Entity,
     Event,
     EventKind,
@@ -21,6 +22,7 @@ __all__ = [
     "TABLES",
     "Area",
     "Classification",
+    "Code",
     "Entity",
     "Event",
     "EventKind",

@@ -213,6 +213,18 @@ class ForecastSample(Record):
 
 
 @dataclass(kw_only=True, slots=True)
+class Code(Record):
+    """An entry of a code list a source publishes or relies on: CAMEO event codes, country
+    code tables, VIEWS country ids."""
+
+    scheme: str  # e.g. cameo, iso3166, views_country
+    code: str
+    label: str
+    parent: str | None = None
+    attrs: str | None = None  # JSON of further columns
+
+
+@dataclass(kw_only=True, slots=True)
 class QuarantineRecord:
     """A row, sentence or record that could not be used, kept with the reason."""
 
@@ -255,4 +267,5 @@ TABLES: dict[str, type[Record]] = {
     "entities": Entity,
     "areas": Area,
     "forecasts": ForecastSample,
+    "codes": Code,
 }

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from flankwatch.errors import ConfigurationError, StoreError
-from flankwatch.model.records import IngestFile, QuarantineRecord
+from flankwatch.model.records import TABLES, IngestFile, QuarantineRecord
 from flankwatch.store.query import ALL_PARTNERS, Query, Viewer
 from flankwatch.store.tables import (
     ALL_TABLES,
@@ -32,8 +32,7 @@ from flankwatch.store.tables import (
     table_columns,
 )
 
-RECORD_TABLES = ("events", "observations", "positions", "vessels", "entities", "areas",
-                 "forecasts")
+RECORD_TABLES = tuple(TABLES)
 
 
 class DuckDBStore:

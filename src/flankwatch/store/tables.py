@@ -41,6 +41,7 @@ KIND_COLUMN = {
     "forecasts": "model",
     "positions": "msg_type",
     "vessels": "ship_type_text",
+    "codes": "scheme",
 }
 #: Provenance and bookkeeping columns: they do not count when deciding whether a re-ingested
 #: record is a duplicate of the stored one.
@@ -91,7 +92,7 @@ def _migration_1() -> list[str]:
 
 MIGRATIONS: list[tuple[int, str, Callable[[], list[str]]]] = [
     (1, "tables for events, observations, positions, vessels, entities, areas, forecasts, "
-        "quarantine and ingest bookkeeping", _migration_1),
+        "codes, quarantine and ingest bookkeeping", _migration_1),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
