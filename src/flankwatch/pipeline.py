@@ -26,7 +26,8 @@ def write_scenario(out_dir: Path, seed: int) -> list[Path]:
     """Write the exercise scenario (files in real formats + ground truth)."""
     from flankwatch.sources.scenario import generate
 
-    return generate(out_dir, seed=seed)
+    written: list[Path] = generate(out_dir, seed=seed)
+    return written
 
 
 def fetchable_sources() -> tuple[str, ...]:
@@ -38,7 +39,8 @@ def fetchable_sources() -> tuple[str, ...]:
 def fetch(source: str, out_dir: Path) -> Path:
     from flankwatch.sources.fetch import fetch as _fetch
 
-    return _fetch(source, out_dir, timeout_s=load_settings().fetch_timeout_s)
+    path: Path = _fetch(source, out_dir, timeout_s=load_settings().fetch_timeout_s)
+    return path
 
 
 def write_overview(store: DuckDBStore, report: object, out_dir: Path) -> Path:

@@ -124,7 +124,7 @@ def ingest_cmd(
 @app.command("sources")
 def sources_cmd(as_json: JsonOpt = False) -> None:
     """List the source adapters with their publisher, licence, cadence and address."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": a.meta.name,
             "source": a.meta.source,

@@ -138,7 +138,7 @@ def to_iso3(value: str) -> str | None:
     if folded in _ALIASES:
         return _ALIASES[folded]
     for attr in ("name", "official_name", "common_name", "alpha_2"):
-        found = pycountry.countries.get(**{attr: text})
+        found = pycountry.countries.get(**{attr: text})  # type: ignore[arg-type]
         if found is not None:
             return str(found.alpha_3)
     if text.isdigit():

@@ -51,7 +51,7 @@ def line_chart(series: pd.DataFrame, title: str, width: int = 1000, height: int 
     ymax = max(float(series["y"].max()), 1.0)
 
     def x(t: pd.Timestamp) -> float:
-        return pad + (t - t0).days / span * (width - 2 * pad)
+        return float(pad + (t - t0).days / span * (width - 2 * pad))
 
     def y(v: float) -> float:
         return height - pad + 20 - v / ymax * (height - pad - 10)
