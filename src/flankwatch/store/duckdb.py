@@ -369,6 +369,7 @@ class Reader:
 
     def select(self, q: Query) -> pd.DataFrame:
         """Rows of ``q.table`` in scope, as a pandas frame."""
+        where, params = self._where(q)  # validates the table first
         cols = table_columns(q.table)
         chosen = list(q.columns) or list(cols)
         bad = [c for c in chosen if c not in cols]
@@ -381,7 +382,6 @@ class Reader:
         order_sql = ", ".join(
             f'"{c[1:]}" DESC' if c.startswith("-") else f'"{c}"' for c in order
         )
-        where, params = self._where(q)
         sql = (
             f"SELECT {', '.join(chr(34) + c + chr(34) for c in chosen)} FROM \"{q.table}\" "
             f"WHERE {where} ORDER BY {order_sql}"
