@@ -25,10 +25,6 @@ class Settings(BaseSettings):
         "the synthetic exercise scenario when set.",
     )
     scenario_seed: int = Field(default=7, description="Seed of the exercise scenario.")
-    ingest_batch_rows: int = Field(
-        default=200_000,
-        description="Rows an adapter hands to the store in one write (bounds memory).",
-    )
     fetch_timeout_s: float = Field(
         default=60.0, description="Timeout in seconds of one download by `flankwatch fetch`."
     )

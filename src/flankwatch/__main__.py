@@ -1,0 +1,5 @@
+"""``python -m flankwatch`` runs the command line."""
+
+from flankwatch.cli.app import main
+
+main()
