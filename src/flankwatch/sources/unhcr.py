@@ -1,0 +1,307 @@
+"""UNHCR: Refugee Data Finder stocks and the Mediterranean situation portal extracts.
+
+* ``geo,t,from,group,n`` (IOM gdidata's copy of the Refugee Data Finder): people forcibly
+  displaced at the end of year ``t`` by country of asylum and origin, one row per population
+  group. Metric ``forcibly_displaced``, precision ``year`` (period_start = 1 January of ``t``; the
+  value is the end-of-year stock), category = the population group.
+* ``month,year,month-year,italy_all,greece_sea,...`` (data2.unhcr.org "Mediterranean situation"
+  monthly arrivals): one record per reported cell, metric ``arrivals``, border type from the
+  column suffix (``_sea`` Sea, ``_land`` Land, ``_all`` none: all arrivals). ``NA`` is no figure.
+* ``geomaster_name,...,individuals,...`` (sea arrivals by place of disembarkation per year):
+  metric ``sea_arrivals``, precision ``year``, area = the place, lon/lat = UNHCR's centroid.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from flankwatch.errors import SourceAbort
+from flankwatch.model.country import to_iso3
+from flankwatch.model.geo import h3_cell
+from flankwatch.sources.base import (
+    Adapter,
+    Batch,
+    ParseContext,
+    SourceMeta,
+    header_fields,
+    ids_for,
+    read_csv_raw,
+)
+
+SOURCE = "unhcr"
+DISPLACED = "forcibly_displaced"
+ARRIVALS = "arrivals"
+SEA_ARRIVALS = "sea_arrivals"
+
+#: UNHCR codes outside ISO 3166 that the Refugee Data Finder uses for origins. Kept as
+#: published (a pseudo-code), like the pseudo-codes of model/country.py.
+UNHCR_CODES = {"TIB": "Tibetan"}
+GROUPS = ("refugee", "asylum", "refugee return", "idp", "idp return", "stateless", "other")
+BORDER_TYPES = {"all": None, "sea": "Sea", "land": "Land"}
+MED_GROUP = "Mediterranean Sea Arrivals"
+
+_MEDCOL = re.compile(r"^([a-z][a-z ]*)_(all|sea|land)$")
+_OUT = ["id", "line", "original", "metric", "period_start", "precision", "value", "unit",
+        "border_type", "nationality", "country", "area", "category", "lon", "lat", "h3"]
+_META_RDF = dict(
+    source=SOURCE,
+    publisher="UNHCR, the UN Refugee Agency",
+    licence="CC BY 4.0 (UNHCR Refugee Data Finder terms of use)",
+    cadence="annual (mid-year and end-year releases)",
+    url="https://www.unhcr.org/refugee-statistics/download/",
+    tables=("observations",),
+)
+_META_MED = dict(
+    source=SOURCE,
+    publisher="UNHCR, Operational Data Portal (Mediterranean situation)",
+    licence="CC BY 3.0 IGO (UNHCR Operational Data Portal)",
+    cadence="weekly to monthly",
+    url="https://data.unhcr.org/en/situations/mediterranean",
+    tables=("observations",),
+)
+
+
+Check = tuple[pd.Series, str, pd.Series | None]
+
+
+def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
+    """The first failing check's reason per row ("" = good). A check is (mask, reason, raw
+    values or None); the raw value is appended to the reason, as text, only for failing rows
+    (building reason strings for every row would cost more than the parse)."""
+    reason = pd.Series("", index=index, dtype=object)
+    for mask, why, values in checks:
+        new = mask & (reason == "")
+        if new.any():
+            reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
+    return reason
+
+
+def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
+    """Map each distinct value once."""
+    return raw.map({v: fn(v) for v in raw.unique()})
+
+
+def unhcr_country(code: str) -> str | None:
+    """ISO-3 (or a documented pseudo-code); UNHCR's own codes are kept as published."""
+    c = code.strip()
+    return c if c in UNHCR_CODES else to_iso3(c)
+
+
+def _year(text: str) -> date | None:
+    """1 January of a four-digit year (1900-2200), else ``None``."""
+    t = text.strip()
+    return date(int(t), 1, 1) if len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2200 \
+        else None
+
+
+def _counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Strings -> (float counts, blank-or-NA mask). Junk is NaN outside the blank mask;
+    ``inf`` and ``nan`` are junk, not counts."""
+    text = raw.astype(str).str.strip()
+    blank = text.isin(["", "NA"])
+    try:  # the common case, all numbers, at C speed
+        value = text.astype(float)
+    except ValueError:
+        value = pd.to_numeric(text, errors="coerce").astype(float)
+    value[~value.abs().lt(float("inf"))] = float("nan")
+    return value, blank
+
+
+def _key_json(frame: pd.DataFrame, fields: dict[str, str]) -> list[str | None]:
+    """JSON of raw values (field -> raw column) that differ from the stored ones; rows with
+    nothing changed (nearly all of them in ISO-coded files) cost one vector comparison."""
+    diff = {f: (frame[c] != frame[f]).to_numpy() for f, c in fields.items()}
+    raws = {f: frame[c].to_numpy() for f, c in fields.items()}
+    out: list[str | None] = [None] * len(frame)
+    for i in np.flatnonzero(np.logical_or.reduce(list(diff.values()))):
+        out[i] = json.dumps({f: raws[f][i] for f in fields if diff[f][i]}, ensure_ascii=False)
+    return out
+
+
+def _finish(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    frame["id"] = ids_for(SOURCE, frame, key)
+    frame["unit"] = "persons"
+    for c in _OUT:
+        if c not in frame.columns:
+            frame[c] = None
+    return frame[_OUT].reset_index(drop=True)
+
+
+class UnhcrDisplacedByOrigin(Adapter):
+    """Refugee Data Finder year-end stocks, long layout ``geo,t,from,group,n``."""
+
+    meta = SourceMeta(
+        name="unhcr_forcibly_displaced_long",
+        title="UNHCR forcibly displaced and stateless people by country of asylum, origin "
+        "and year (Refugee Data Finder, long layout)",
+        formats=("csv: geo,t,from,group,n",),
+        count_assertions={"observations": (1, 1_000_000)},
+        **_META_RDF,  # type: ignore[arg-type]
+    )
+
+    def sniff(self, path: Path, head: str) -> int:
+        return 90 if header_fields(head) == ["geo", "t", "from", "group", "n"] else 0
+
+    def parse(self, ctx: ParseContext) -> Iterator[Batch]:
+        raw = read_csv_raw(ctx, expected=["geo", "t", "from", "group", "n"])
+        for c in ("geo", "t", "from", "group"):
+            raw[c] = raw[c].str.strip()
+        raw["country"] = _resolve(raw["geo"], unhcr_country)
+        raw["nationality"] = _resolve(raw["from"], unhcr_country)
+        year = _resolve(raw["t"], _year)
+        raw["value"], blank = _counts(raw["n"])
+        reason = _first_reason(raw.index, [
+            (raw["country"].isna(), "unknown country of asylum", raw["geo"]),
+            (raw["nationality"].isna(), "unknown country of origin", raw["from"]),
+            (year.isna(), "year is not a year", raw["t"]),
+            (~raw["group"].isin(GROUPS), "unknown population group", raw["group"]),
+            (blank, "count is blank", None),
+            (raw["value"].isna(), "count is not a number", raw["n"]),
+            (raw["value"] < 0, "negative count", None),
+        ])
+        ctx.reject_rows(raw, reason != "", reason)
+        good = raw.loc[reason == ""].rename(columns={"_line": "line"})
+        good["period_start"] = year[reason == ""]
+        good["precision"] = "year"
+        good["metric"] = DISPLACED
+        good["category"] = good["group"]
+        good["original"] = _key_json(good, {"country": "geo", "nationality": "from"})
+        yield Batch("observations", _finish(
+            good, ["metric", "country", "nationality", "category", "period_start"]))
+
+
+class UnhcrMedMonthlyArrivals(Adapter):
+    """Mediterranean portal monthly arrivals, one column per country and border type."""
+
+    meta = SourceMeta(
+        name="unhcr_med_arrivals_monthly_wide",
+        title="UNHCR Mediterranean situation: monthly sea and land arrivals by country "
+        "(wide layout)",
+        formats=("csv: month,year,month-year,<country>_<all|sea|land>,...",),
+        count_assertions={"observations": (1, 100_000)},
+        **_META_MED,  # type: ignore[arg-type]
+    )
+
+    def sniff(self, path: Path, head: str) -> int:
+        fields = header_fields(head)
+        if fields[:3] == ["month", "year", "month-year"] and len(fields) > 3 \
+                and all(_MEDCOL.match(f) for f in fields[3:]):
+            return 90
+        return 0
+
+    def parse(self, ctx: ParseContext) -> Iterator[Batch]:
+        wide = read_csv_raw(ctx, expected=["month", "year", "month-year"])
+        measures: dict[str, tuple[str, str | None]] = {}
+        for c in wide.columns:
+            if c.startswith("_") or c in ("month", "year", "month-year"):
+                continue
+            m = _MEDCOL.match(c.lower())
+            iso = to_iso3(m.group(1).replace("_", " ")) if m else None
+            if m is None or iso is None:
+                raise SourceAbort(ctx.file, f"column {c!r} is not <country>_<all|sea|land>",
+                                  line=1)
+            measures[c] = (iso, BORDER_TYPES[m.group(2)])
+        month = pd.to_numeric(wide["month"].str.strip(), errors="coerce")
+        year = pd.to_numeric(wide["year"].str.strip(), errors="coerce")
+        ok = month.between(1, 12) & year.between(1900, 2200)
+        start = pd.Series([date(int(y), int(m), 1) if o else None
+                           for y, m, o in zip(year, month, ok, strict=True)], index=wide.index)
+        label = pd.to_datetime(wide["month-year"].str.strip(), format="%b-%Y", errors="coerce")
+        agrees = (label.dt.year == year) & (label.dt.month == month)
+        reason = _first_reason(wide.index, [
+            (~ok, "month/year is not a month", wide["month"] + "/" + wide["year"]),
+            (~agrees, "month-year label disagrees with month and year", wide["month-year"]),
+        ])
+        ctx.reject_rows(wide, reason != "", reason)
+        wide = wide.loc[reason == ""].assign(period_start=start[reason == ""])
+        long = wide.melt(id_vars=["_line", "_raw", "period_start"], value_vars=list(measures),
+                         var_name="_col", value_name="_n")
+        long["value"], blank = _counts(long["_n"])
+        bad = ~blank & (long["value"].isna() | (long["value"] < 0))
+        if bad.any():
+            long.loc[bad, "_raw"] = [f"{r} [column {c}: {n!r}]" for r, c, n in zip(
+                long.loc[bad, "_raw"], long.loc[bad, "_col"], long.loc[bad, "_n"], strict=True)]
+            ctx.reject_rows(long, bad, pd.Series(
+                ["negative count" if v < 0 else "count is not a number"
+                 for v in long["value"]], index=long.index))
+        # NA or blank: the portal did not report that country and border type that month
+        long = long.loc[~blank & ~bad].rename(columns={"_line": "line"})
+        long["country"] = long["_col"].map(lambda c: measures[c][0])
+        long["border_type"] = long["_col"].map(lambda c: measures[c][1])
+        long["metric"] = ARRIVALS
+        long["precision"] = "month"
+        long["original"] = None
+        yield Batch("observations", _finish(
+            long, ["metric", "country", "border_type", "period_start"]))
+
+
+class UnhcrMedDisembarkation(Adapter):
+    """Sea arrivals per year by place of disembarkation (island, province, country)."""
+
+    COLUMNS = ("geomaster_name", "admin_level", "centroid_lon", "centroid_lat", "month", "year",
+               "population_groups_concat", "individuals", "country_name", "last_update")
+    meta = SourceMeta(
+        name="unhcr_med_sea_arrivals_by_place_year",
+        title="UNHCR Mediterranean situation: sea arrivals by place of disembarkation and "
+        "year",
+        formats=("csv: geomaster_name,admin_level,centroid_lon,centroid_lat,month,year,"
+                 "population_groups_concat,individuals,country_name,last_update",),
+        count_assertions={"observations": (1, 50_000)},
+        **_META_MED,  # type: ignore[arg-type]
+    )
+
+    def sniff(self, path: Path, head: str) -> int:
+        return 90 if tuple(header_fields(head)) == self.COLUMNS else 0
+
+    def parse(self, ctx: ParseContext) -> Iterator[Batch]:
+        raw = read_csv_raw(ctx, expected=self.COLUMNS)
+        for c in self.COLUMNS:
+            raw[c] = raw[c].str.strip()
+        raw["country"] = _resolve(raw["country_name"], to_iso3)
+        lon = pd.to_numeric(raw["centroid_lon"], errors="coerce")
+        lat = pd.to_numeric(raw["centroid_lat"], errors="coerce")
+        month = pd.to_numeric(raw["month"].where(raw["month"].str.fullmatch(r"\d{1,2}")),
+                              errors="coerce")
+        year = pd.to_numeric(raw["year"].where(raw["year"].str.fullmatch(r"\d{4}")),
+                             errors="coerce")
+        raw["value"], blank = _counts(raw["individuals"])
+        reason = _first_reason(raw.index, [
+            (raw["geomaster_name"] == "", "empty place name", None),
+            (raw["country"].isna(), "unknown country", raw["country_name"]),
+            (~lon.between(-180, 180) | ~lat.between(-90, 90),
+             "centroid is not a lon/lat pair", raw["centroid_lon"] + " " + raw["centroid_lat"]),
+            (~month.between(1, 12), "month is not 1-12", raw["month"]),
+            (~year.between(1900, 2200), "year is not a year", raw["year"]),
+            (raw["population_groups_concat"] != MED_GROUP, "population group is not '"
+             + MED_GROUP + "'", raw["population_groups_concat"]),
+            (blank, "count is blank", None),
+            (raw["value"].isna(), "count is not a number", raw["individuals"]),
+            (raw["value"] < 0, "negative count", None),
+        ])
+        ctx.reject_rows(raw, reason != "", reason)
+        keep = reason == ""
+        good = raw.loc[keep].rename(columns={"_line": "line"})
+        good["lon"], good["lat"] = lon[keep], lat[keep]
+        good["h3"] = [h3_cell(x, y) for x, y in zip(good["lon"], good["lat"], strict=True)]
+        good["period_start"] = [date(int(y), 1, 1) for y in year[keep]]
+        # The figure is cumulative from January to ``month``: a year not complete when UNHCR
+        # extracted it says so in the category, so nobody takes it for a full year.
+        good["category"] = [None if m == 12 else f"months 1-{int(m)}" for m in month[keep]]
+        good["area"] = good["geomaster_name"]
+        good["metric"] = SEA_ARRIVALS
+        good["border_type"] = "Sea"
+        good["precision"] = "year"
+        good["original"] = [json.dumps({"country": c}, ensure_ascii=False)
+                            for c in good["country_name"]]
+        yield Batch("observations", _finish(good, ["metric", "country", "area",
+                                                   "period_start"]))
+
+
+ADAPTERS = [UnhcrDisplacedByOrigin, UnhcrMedMonthlyArrivals, UnhcrMedDisembarkation]
