@@ -122,7 +122,9 @@ def test_deltas_upsert_and_delete_keeps_a_trace(tmp_path: Path, store: DuckDBSto
                                                                           "active")
     assert rows["t-person-1"]["source_version"] == "20240102000000-bbb"
     gone = rows["t-vessel-1"]
-    assert (gone["status"], gone["schema"], gone["name"]) == ("deleted", "Thing", "t-vessel-1")
+    # The delisting marks the stored entity and keeps what was known of it, for audit.
+    assert (gone["status"], gone["schema"], gone["name"]) == ("deleted", "Vessel",
+                                                              "EXAMPLE STAR")
     assert gone["source_version"] == "20240103000000-ccc"
 
 

@@ -127,3 +127,16 @@ def test_parquet_round_trip(tmp_path: Path, store: DuckDBStore) -> None:
         a = store.reader().select(Query.build("events")).drop(columns=["ingested_at"])
         b = other.reader().select(Query.build("events")).drop(columns=["ingested_at"])
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_partial_update_keeps_the_rest_of_the_record(store: DuckDBStore) -> None:
+    w = store.writer()
+    w.write("events", events(1))
+    patch = events(1, kind=["other"], fatalities_best=[None])
+    assert w.write("events", patch, only=("kind",)) == (1, 0)
+    row = store.reader().select(Query.build("events")).iloc[0]
+    assert row["kind"] == "other" and row["fatalities_best"] == 3.0
+    assert w.write("events", patch, only=("kind",)) == (0, 1)
+    new = events(2).iloc[[1]]
+    assert w.write("events", new, only=("kind",)) == (1, 0)
+    assert store.reader().count(Query.build("events")) == 2

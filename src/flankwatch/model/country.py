@@ -35,6 +35,11 @@ PSEUDO_CODES: dict[str, str] = {
     "ESP-WMR": "Spain: Western Mediterranean Route",
     "AB9": "Abyei Area",
     "TOT": "Total",
+    "CYN": "Northern Cyprus (Natural Earth)",
+    "SOL": "Somaliland (Natural Earth)",
+    "KAS": "Siachen Glacier (Natural Earth)",
+    "ATC": "Ashmore and Cartier Islands (Natural Earth)",
+    "IOA": "Indian Ocean Territories (Natural Earth)",
 }
 
 # Names publishers use that pycountry does not resolve, or resolves wrongly.

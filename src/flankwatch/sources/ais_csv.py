@@ -3,13 +3,17 @@ and a generic ``mmsi,time,lon,lat,...`` layout.
 
 Decoded files carry one position report per row, already unpacked from NMEA by the publisher;
 MarineCadastre rows also repeat the vessel's static data, which becomes a ``vessels`` record
-(one per distinct set of static values of an MMSI, so repeats are duplicates). AIS codes for
-"not available" (SOG 102.3, COG 360, heading 511, position 181/91) are applied as in
+(one per row, its id from the MMSI and the static values, so repeats are duplicates). AIS codes
+for "not available" (SOG 102.3, COG 360, heading 511, position 181/91) are applied as in
 :mod:`flankwatch.sources.ais_nmea`, whose ship-type names and IMO check this module shares.
+
+AIS files are the largest FlankWatch reads (a MarineCadastre day is about 7 million rows), so
+everything here works on whole columns; per-row Python is limited to hashing ids and H3 cells.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,11 +30,8 @@ from flankwatch.sources.base import (
     Batch,
     ParseContext,
     SourceMeta,
-    blank,
     header_fields,
-    ids_for,
     read_csv_raw,
-    to_number,
 )
 
 SOURCE = "ais"
@@ -55,23 +56,57 @@ POSITION_COLUMNS = ["id", "line", "original", "mmsi", "vessel_ref", "time", "lon
 VESSEL_COLUMNS = ["id", "line", "original", "mmsi", "time", "name", "imo", "call_sign",
                   "ship_type", "ship_type_text", "length_m", "width_m", "draught_m", "flag",
                   "transceiver_class"]
-
-_META = dict(
-    source=SOURCE,
-    tables=("positions", "vessels"),
-)
+_SEP = "\x1f"  # record_id's separator
+_NONE = "\x00"  # record_id's marker for a missing part
 
 
-def _column(raw: pd.DataFrame, name: str | None) -> pd.Series:
-    """A raw column by (case-insensitive) name, or a column of blanks."""
-    if name is None:
-        return pd.Series("", index=raw.index, dtype=str)
-    return raw[name].astype(str).str.strip()
+def row_ids(*parts: pd.Series) -> list[str]:
+    """``record_id(SOURCE, *row)`` of each row of string columns (``None`` as record_id
+    writes it), computed in one pass: ``ids_for`` formats every value in Python, which costs
+    more than the rest of the parse on a large file."""
+    columns = [part.astype(object).where(part.notna(), _NONE).tolist() for part in parts]
+    prefix = SOURCE + _SEP
+    b2 = hashlib.blake2b
+    return [b2((prefix + _SEP.join(map(str, row))).encode("utf-8"), digest_size=16).hexdigest()
+            for row in zip(*columns, strict=True)]
+
+
+def originals_json(index: pd.Index, notes: list[tuple[str, pd.Series]]) -> list[str | None]:
+    """One JSON object per row of the raw values that were replaced (``notes``: field name and
+    a column of already JSON-encoded raw values, NaN where nothing was replaced)."""
+    frags = [(f'"{name}": ' + values.reindex(index)).where(values.reindex(index).notna(), "")
+             for name, values in notes]
+    if not frags:
+        return [None] * len(index)
+    return [("{" + ", ".join(f for f in row if f) + "}") if any(row) else None
+            for row in zip(*(f.tolist() for f in frags), strict=True)]
 
 
 def _lookup(raw: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     by_lower = {c.strip().lower(): c for c in raw.columns if not c.startswith("_")}
     return next((by_lower[n] for n in names if n in by_lower), None)
+
+
+def _num(raw: pd.DataFrame, col: str | None) -> pd.Series:
+    """A column as floats (blank or junk: NaN)."""
+    if col is None:
+        return pd.Series(np.nan, index=raw.index)
+    text = raw[col]
+    try:  # the common case, clean numbers and blanks, in C; to_numeric is 2-3 times slower
+        values = text.where(text != "", "nan").astype(float)
+    except ValueError:
+        values = pd.to_numeric(text, errors="coerce")
+    return values.replace([np.inf, -np.inf], np.nan)
+
+
+def _text(raw: pd.DataFrame, col: str | None) -> pd.Series:
+    """A column stripped of blanks. Names, call signs and times repeat row after row, so the
+    distinct values are stripped once."""
+    if col is None:
+        return pd.Series("", index=raw.index, dtype=object)
+    codes, uniques = pd.factorize(raw[col])
+    stripped = np.array([u.strip() for u in uniques] + [""], dtype=object)
+    return pd.Series(stripped[codes], index=raw.index, dtype=object)
 
 
 class _Rows:
@@ -83,40 +118,45 @@ class _Rows:
 
     def fail(self, mask: pd.Series, why: str | Callable[[pd.Series], pd.Series]) -> None:
         """Give rows of ``mask`` without a reason yet this one (``why`` may build it from
-        the selected rows' index, so that reasons are formatted for bad rows only)."""
+        the selected rows, so that reasons are formatted for bad rows only)."""
         new = mask.fillna(True).astype(bool) & (self.reason == "")
         if new.any():
             self.reason[new] = why if isinstance(why, str) else why(new).to_numpy()
 
-    def quarantine(self, ctx: ParseContext) -> pd.DataFrame:
+    def quarantine(self, ctx: ParseContext) -> pd.Index:
+        """Quarantine the failed rows; the index of the good ones."""
         bad = self.reason != ""
-        ctx.reject_rows(self.raw, bad, self.reason)
-        return self.raw.loc[~bad].copy()
+        if bad.any():
+            ctx.reject_rows(self.raw, bad, self.reason)
+        return self.raw.index[~bad.to_numpy()]
 
 
 def _mmsi(rows: _Rows, col: str) -> pd.Series:
-    text = _column(rows.raw, col)
-    ok = text.str.fullmatch(r"\d{1,9}")
-    rows.fail(~ok, lambda m: "invalid MMSI: " + text[m].map(repr))
-    return pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")
+    value = pd.to_numeric(rows.raw[col], errors="coerce")
+    ok = value.between(1, 999_999_999) & (value % 1 == 0)
+    rows.fail(~ok, lambda m: "invalid MMSI: " + rows.raw.loc[m, col].map(repr))
+    return value.where(ok).astype("Int64")
 
 
 def _position(rows: _Rows, lon_col: str, lat_col: str) -> tuple[pd.Series, pd.Series]:
-    lon = to_number(rows.raw[lon_col])
-    lat = to_number(rows.raw[lat_col])
+    lon, lat = _num(rows.raw, lon_col), _num(rows.raw, lat_col)
     rows.fail(lon.isna() | lat.isna(), "missing or non-numeric position")
     rows.fail((lon == 181) | (lat == 91), "position not available")
-    out = ~lon.between(-180, 180) | ~lat.between(-90, 90)
-    rows.fail(out, lambda m: "position out of range: lon=" + rows.raw.loc[m, lon_col].str.strip()
+    rows.fail(~lon.between(-180, 180) | ~lat.between(-90, 90),
+              lambda m: "position out of range: lon=" + rows.raw.loc[m, lon_col].str.strip()
               + ", lat=" + rows.raw.loc[m, lat_col].str.strip())
     return lon, lat
 
 
 def _time(rows: _Rows, col: str, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    text = _column(rows.raw, col)
-    when = parse(text)
-    rows.fail(when.isna(), lambda m: "unreadable time: " + text[m].map(repr))
+    when = parse(_text(rows.raw, col))
+    rows.fail(when.isna(), lambda m: "unreadable time: " + rows.raw.loc[m, col].map(repr))
     return when
+
+
+def _utc(text: pd.Series, fmt: str) -> pd.Series:
+    return pd.to_datetime(text, format=fmt, utc=True, errors="coerce").astype(
+        "datetime64[ns, UTC]")
 
 
 def _generic_time(text: pd.Series) -> pd.Series:
@@ -126,41 +166,44 @@ def _generic_time(text: pd.Series) -> pd.Series:
         seconds = values.where(text.str.len() < 13, values / 1000)
         return pd.to_datetime(seconds, unit="s", utc=True, errors="coerce").astype(
             "datetime64[ns, UTC]")
-    parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-    return parsed.astype("datetime64[ns, UTC]")
+    return _utc(text, "ISO8601")
 
 
-def _kinematics(frame: pd.DataFrame, sog: pd.Series, cog: pd.Series,
-                heading: pd.Series, status: pd.Series) -> list[dict[str, object]]:
-    """SOG/COG/heading/status with the AIS "not available" codes as nulls; the raw code of
-    each nulled value is returned per row for ``original``."""
-    notes: list[dict[str, object]] = [{} for _ in range(len(frame))]
-    checks = (
-        ("sog_kn", sog, sog >= 102.3),
-        ("cog_deg", cog, cog >= 360),
-        ("heading_deg", heading, heading >= 360),  # 511 = not available; 360-510 unused
-        ("nav_status", status, ~status.between(0, 15) & status.notna()),
-    )
-    for name, values, na in checks:
-        for i in np.flatnonzero(na.to_numpy(dtype=bool, na_value=False)):
-            notes[i][name] = float(values.iloc[i])
-        frame[name] = values.where(~na)
+def _kinematics(frame: pd.DataFrame, raw: pd.DataFrame,
+                cols: dict[str, str | None]) -> list[tuple[str, pd.Series]]:
+    """SOG/COG/heading/status with the AIS "not available" codes as nulls; returns the raw
+    codes that were nulled, for ``original``."""
+    notes: list[tuple[str, pd.Series]] = []
+    for field, key in (("sog_kn", "sog"), ("cog_deg", "cog"), ("heading_deg", "heading"),
+                       ("nav_status", "status")):
+        values = _num(raw, cols.get(key)).loc[frame.index]
+        if field == "nav_status":
+            na = values.notna() & ~values.between(0, 15)
+        else:  # SOG 102.3, COG 360, heading 511 (360-510 unused) mean "not available"
+            na = values >= (102.3 if field == "sog_kn" else 360)
+        if na.any():
+            notes.append((field, values[na].astype(str)))
+        frame[field] = values.where(~na)
     frame["nav_status"] = frame["nav_status"].round().astype("Int64")
     return notes
 
 
-def _finish_positions(frame: pd.DataFrame, notes: list[dict[str, object]]) -> pd.DataFrame:
+def _finish_positions(frame: pd.DataFrame, notes: list[tuple[str, pd.Series]]) -> pd.DataFrame:
     for col in ("mmsi", "vessel_ref", "msg_type", "station", "nav_status"):
         if col not in frame.columns:
             frame[col] = None
     for col in ("sog_kn", "cog_deg", "heading_deg"):
         if col not in frame.columns:
             frame[col] = np.nan
-    frame["h3"] = [h3_cell(x, y) for x, y in zip(frame["lon"], frame["lat"], strict=True)]
-    frame["id"] = ids_for(SOURCE, frame, ["mmsi", "vessel_ref", "time", "lon", "lat"])
-    frame["original"] = [json.dumps(n, ensure_ascii=False) if n else None for n in notes]
     for col in ("mmsi", "msg_type", "nav_status"):
         frame[col] = frame[col].astype("Int64")
+    frame["h3"] = [h3_cell(x, y) for x, y in zip(frame["lon"].tolist(), frame["lat"].tolist(),
+                                                  strict=True)]
+    # id: (mmsi, vessel_ref, time in ns, lon, lat): a second report of the same fix is a
+    # duplicate, two different fixes at the same second are two records.
+    frame["id"] = row_ids(frame["mmsi"], frame["vessel_ref"], frame["time"].astype("int64"),
+                          frame["lon"], frame["lat"])
+    frame["original"] = originals_json(frame.index, notes)
     return frame.rename(columns={"_line": "line"})[POSITION_COLUMNS]
 
 
@@ -168,67 +211,64 @@ def _decoded_positions(ctx: ParseContext, raw: pd.DataFrame, cols: dict[str, str
                        parse_time: Callable[[pd.Series], pd.Series]) -> pd.DataFrame:
     """Validate and normalise the rows of an MMSI-keyed layout into a positions frame."""
     rows = _Rows(raw)
-    assert cols["mmsi"] is not None and cols["time"] is not None  # checked by the caller
-    mmsi = _mmsi(rows, cols["mmsi"])
-    when = _time(rows, cols["time"], parse_time)
+    mmsi = _mmsi(rows, str(cols["mmsi"]))
+    when = _time(rows, str(cols["time"]), parse_time)
     lon, lat = _position(rows, str(cols["lon"]), str(cols["lat"]))
+    good = rows.quarantine(ctx)
     frame = pd.DataFrame({"_line": raw["_line"], "mmsi": mmsi, "time": when, "lon": lon,
-                          "lat": lat})
-    good = rows.quarantine(ctx).index
-    frame = frame.loc[good].copy()
-    nums = {k: to_number(_column(raw, cols.get(k))).loc[good]
-            for k in ("sog", "cog", "heading", "status")}
-    notes = _kinematics(frame, nums["sog"], nums["cog"], nums["heading"], nums["status"])
-    return _finish_positions(frame, notes)
+                          "lat": lat}).loc[good]
+    return _finish_positions(frame, _kinematics(frame, raw, cols))
 
 
 def _vessels(raw: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
-    """MarineCadastre static columns of the rows kept as positions, as vessel records."""
+    """MarineCadastre static columns of the rows kept as positions, as vessel records; a row
+    without any static value gives none."""
     src = raw.loc[raw["_line"].isin(positions["line"])]
-    pos = positions.set_index("line")
-    cols = {c.lower(): c for c in src.columns}
-
-    cache: dict[str, pd.Series] = {}
-
-    def text(name: str) -> pd.Series:
-        if name not in cache:
-            cache[name] = _column(src, cols.get(name))
-        return cache[name]
-
-    static = ["vesselname", "imo", "callsign", "vesseltype", "length", "width", "draft"]
-    has_static = ~pd.concat([blank(text(c)) for c in static], axis=1).all(axis=1)
-    src = src.loc[has_static]
+    col = {k: _lookup(src, (k,)) for k in ("vesselname", "imo", "callsign", "vesseltype",
+                                           "length", "width", "draft", "transceiverclass")}
+    name, imo_text = _text(src, col["vesselname"]), _text(src, col["imo"])
+    call_sign, tclass = _text(src, col["callsign"]), _text(src, col["transceiverclass"])
+    nums = {k: _num(src, col[k]) for k in ("vesseltype", "length", "width", "draft")}
+    has_static = (name != "") | (imo_text != "") | (call_sign != "") | pd.concat(
+        list(nums.values()), axis=1).notna().any(axis=1)
+    keep = has_static.to_numpy()
+    src = src.loc[keep]
+    pos = positions.set_index("line").reindex(src["_line"])
     frame = pd.DataFrame({"line": src["_line"]}, index=src.index)
-    looked = pos.reindex(frame["line"])
-    frame["mmsi"] = looked["mmsi"].set_axis(frame.index)
-    frame["time"] = looked["time"].set_axis(frame.index)
-    frame["name"] = text("vesselname").where(~blank(text("vesselname")))
-    frame["call_sign"] = text("callsign").where(~blank(text("callsign")))
-    imo_raw = text("imo").str.upper().str.removeprefix("IMO")
-    imo_num = pd.to_numeric(imo_raw.where(imo_raw.str.fullmatch(r"\d{1,7}")), errors="coerce")
-    frame["imo"] = pd.array([imo_number(int(v)) if pd.notna(v) else None for v in imo_num],
-                            dtype="Int64")
-    ship_type = to_number(text("vesseltype"))
-    frame["ship_type"] = ship_type.round().astype("Int64")
-    frame["ship_type_text"] = [ship_type_text(int(v)) if pd.notna(v) else None
-                               for v in frame["ship_type"]]
-    notes: list[dict[str, object]] = [{} for _ in range(len(frame))]
-    bad_imo = ~blank(text("imo")) & frame["imo"].isna()
-    for i in np.flatnonzero(bad_imo.to_numpy()):
-        notes[i]["imo"] = text("imo").iloc[i]
-    for field, name in (("length_m", "length"), ("width_m", "width"), ("draught_m", "draft")):
-        values = to_number(text(name))
+    frame["mmsi"] = pos["mmsi"].set_axis(frame.index)
+    frame["time"] = pos["time"].set_axis(frame.index)
+    frame["name"] = name[keep].replace("", None)
+    frame["call_sign"] = call_sign[keep].replace("", None)
+    frame["transceiver_class"] = tclass[keep].replace("", None)
+    imo_text = imo_text[keep]
+    # "IMO9307839" -> 9307839, when the check digit is right (see imo_number)
+    digits = imo_text.str.upper().str.removeprefix("IMO")
+    checked = {d: imo_number(int(d)) if d.isdigit() and len(d) <= 7 else None
+               for d in digits.unique()}
+    frame["imo"] = digits.map(checked).astype("Int64")
+    notes: list[tuple[str, pd.Series]] = []
+    bad_imo = (imo_text != "") & frame["imo"].isna()
+    if bad_imo.any():
+        notes.append(("imo", imo_text[bad_imo].map(json.dumps)))
+    ship_type = nums["vesseltype"][keep].round().astype("Int64")
+    frame["ship_type"] = ship_type
+    frame["ship_type_text"] = ship_type.map(
+        {t: ship_type_text(int(t)) for t in ship_type.dropna().unique()})
+    for field, key in (("length_m", "length"), ("width_m", "width"), ("draught_m", "draft")):
+        values = nums[key][keep]
         zero = values == 0  # AIS sends 0 for "not available"
-        for i in np.flatnonzero(zero.to_numpy()):
-            notes[i][field] = 0.0
+        if zero.any():
+            notes.append((field, values[zero].astype(str)))
         frame[field] = values.where(~zero)
-    frame["flag"] = [flag_from_mmsi(int(m)) for m in frame["mmsi"]]
-    frame["transceiver_class"] = text("transceiverclass").where(
-        ~blank(text("transceiverclass")))
-    frame["id"] = ids_for(SOURCE, frame, ["mmsi", "name", "imo", "call_sign", "ship_type",
-                                          "length_m", "width_m", "draught_m",
-                                          "transceiver_class"])
-    frame["original"] = [json.dumps(n, ensure_ascii=False) if n else None for n in notes]
+    frame["flag"] = frame["mmsi"].map({m: flag_from_mmsi(int(m))
+                                       for m in frame["mmsi"].dropna().unique()})
+    # Static data repeats on every report of a ship: hash each distinct set of values once.
+    key = ["mmsi", "name", "imo", "call_sign", "ship_type", "length_m", "width_m", "draught_m",
+           "transceiver_class"]
+    group = frame.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    first = frame.iloc[np.unique(group, return_index=True)[1]]
+    frame["id"] = np.asarray(row_ids(*(first[c] for c in key)), dtype=object)[group]
+    frame["original"] = originals_json(frame.index, notes)
     return frame[VESSEL_COLUMNS]
 
 
@@ -240,6 +280,7 @@ def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
 class MarineCadastreCsv(Adapter):
     meta = SourceMeta(
         name="ais_marinecadastre_csv",
+        source=SOURCE,
         title="AIS vessel traffic data, MarineCadastre daily CSV (US waters)",
         publisher="NOAA Office for Coastal Management and BOEM (MarineCadastre.gov), from "
         "the US Coast Guard's Nationwide AIS",
@@ -248,8 +289,8 @@ class MarineCadastreCsv(Adapter):
         url="https://hub.marinecadastre.gov/pages/vesseltraffic",
         formats=("csv: MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,"
                  "VesselType,Status,Length,Width,Draft,Cargo,TransceiverClass",),
+        tables=("positions", "vessels"),
         count_assertions={"positions": (1, 20_000_000), "vessels": (0, 20_000_000)},
-        **_META,  # type: ignore[arg-type]
     )
 
     def sniff(self, path: Path, head: str) -> int:
@@ -258,27 +299,21 @@ class MarineCadastreCsv(Adapter):
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=["MMSI", "BaseDateTime", "LAT", "LON"])
         cols: dict[str, str | None] = {"mmsi": "MMSI", "time": "BaseDateTime", "lon": "LON",
-                                       "lat": "LAT", "sog": _lookup(raw, ("sog",)),
-                                       "cog": _lookup(raw, ("cog",)),
-                                       "heading": _lookup(raw, ("heading",)),
-                                       "status": _lookup(raw, ("status",))}
+                                       "lat": "LAT"}
+        cols.update({k: _lookup(raw, (k,)) for k in ("sog", "cog", "heading", "status")})
         for part in _chunks(raw):
-            positions = _decoded_positions(ctx, part, cols, _marinecadastre_time)
+            positions = _decoded_positions(
+                ctx, part, cols, lambda t: _utc(t, "%Y-%m-%dT%H:%M:%S"))  # UTC, as documented
             yield Batch("positions", positions)
             vessels = _vessels(part, positions)
             if len(vessels):
                 yield Batch("vessels", vessels)
 
 
-def _marinecadastre_time(text: pd.Series) -> pd.Series:
-    """``2023-01-11T00:00:00``: UTC, as MarineCadastre documents."""
-    return pd.to_datetime(text, format="%Y-%m-%dT%H:%M:%S", utc=True,
-                          errors="coerce").astype("datetime64[ns, UTC]")
-
-
-class EverGivenTracksCsv(Adapter):
+class VesselsValueTracksCsv(Adapter):
     meta = SourceMeta(
         name="ais_vesselsvalue_tracks_csv",
+        source=SOURCE,
         title="AIS vessel tracks, VesselsValue export as used by the MovingPandas examples "
         "(ID, ais_pos_timestamp, longitude, latitude)",
         publisher="VesselsValue (AIS), redistributed in the MovingPandas examples",
@@ -286,8 +321,8 @@ class EverGivenTracksCsv(Adapter):
         cadence="one-off extract",
         url="https://github.com/movingpandas/movingpandas-examples",
         formats=("csv: ID,ais_pos_timestamp (DD/MM/YYYY HH:MM),longitude,latitude",),
+        tables=("positions",),
         count_assertions={"positions": (1, 10_000_000)},
-        **_META,  # type: ignore[arg-type]
     )
 
     def sniff(self, path: Path, head: str) -> int:
@@ -297,25 +332,23 @@ class EverGivenTracksCsv(Adapter):
         raw = read_csv_raw(ctx, expected=["ID", "ais_pos_timestamp", "longitude", "latitude"])
         for part in _chunks(raw):
             rows = _Rows(part)
-            ref = _column(part, "ID")
+            ref = _text(part, "ID")
             rows.fail(ref == "", "empty vessel ID")
-            stamp = _column(part, "ais_pos_timestamp")
-            when = _time(rows, "ais_pos_timestamp", lambda t: pd.to_datetime(
-                t, format="%d/%m/%Y %H:%M", utc=True, errors="coerce").astype(
-                "datetime64[ns, UTC]"))
+            when = _time(rows, "ais_pos_timestamp", lambda t: _utc(t, "%d/%m/%Y %H:%M"))
             lon, lat = _position(rows, "longitude", "latitude")
+            good = rows.quarantine(ctx)
             frame = pd.DataFrame({"_line": part["_line"], "vessel_ref": ref, "time": when,
-                                  "lon": lon, "lat": lat})
-            good = rows.quarantine(ctx).index
-            frame = frame.loc[good].copy()
-            # The source gives minutes: the raw stamp in ``original`` shows that precision.
-            notes: list[dict[str, object]] = [{"ais_pos_timestamp": s} for s in stamp[good]]
-            yield Batch("positions", _finish_positions(frame, notes))
+                                  "lon": lon, "lat": lat}).loc[good]
+            # Times are given to the minute: the raw stamp in ``original`` shows it (it matched
+            # the DD/MM/YYYY HH:MM format, so it needs no JSON escaping).
+            stamp = '"' + part.loc[good, "ais_pos_timestamp"].str.strip() + '"'
+            yield Batch("positions", _finish_positions(frame, [("ais_pos_timestamp", stamp)]))
 
 
 class GenericAisCsv(Adapter):
     meta = SourceMeta(
         name="ais_generic_csv",
+        source=SOURCE,
         title="Decoded AIS positions in a generic CSV (mmsi, time, lon, lat, sog, cog, "
         "heading)",
         publisher="any AIS provider or tool exporting decoded positions",
@@ -324,8 +357,8 @@ class GenericAisCsv(Adapter):
         url="https://gpsd.gitlab.io/gpsd/AIVDM.html",
         formats=("csv: mmsi, timestamp|time|datetime, lon|longitude, lat|latitude "
                  "[, sog, cog, heading, status]",),
+        tables=("positions",),
         count_assertions={"positions": (1, 100_000_000)},
-        **_META,  # type: ignore[arg-type]
     )
 
     @staticmethod
@@ -341,8 +374,8 @@ class GenericAisCsv(Adapter):
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx)
-        cols = {k: (_lookup(raw, (v,)) if v else None)
-                for k, v in self._columns([c.strip().lower() for c in raw.columns]).items()}
+        found = self._columns([c.strip().lower() for c in raw.columns])
+        cols = {k: (_lookup(raw, (v,)) if v else None) for k, v in found.items()}
         missing = [k for k in ("mmsi", "time", "lon", "lat") if cols[k] is None]
         if missing:
             raise SourceAbort(ctx.file, f"header lacks column(s) for {missing}", line=1)
@@ -350,4 +383,4 @@ class GenericAisCsv(Adapter):
             yield Batch("positions", _decoded_positions(ctx, part, cols, _generic_time))
 
 
-ADAPTERS = [MarineCadastreCsv, EverGivenTracksCsv, GenericAisCsv]
+ADAPTERS = [MarineCadastreCsv, VesselsValueTracksCsv, GenericAisCsv]

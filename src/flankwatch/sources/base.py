@@ -63,6 +63,10 @@ class Batch:
 
     table: str
     frame: pd.DataFrame
+    #: When set, a row whose id is already stored only updates these columns (and its
+    #: provenance); the rest of the stored record stays. For deltas that carry only what
+    #: changed, such as a delisting that names just the entity's id.
+    only: tuple[str, ...] = ()
 
 
 class ParseContext:

@@ -9,7 +9,8 @@ in a version index (``{"versions": {version: url}, "updated_at": ...}``).
 Every entity becomes one row of ``entities`` whatever its schema (Person, Organization,
 Vessel, Address, ...): the id is derived from the FtM id, so a later export or delta of the same
 entity revises the stored row. A ``DEL`` does not remove anything: it stores the entity with
-``status = "deleted"``, so the store keeps a trace that it was delisted. Delta files must be
+``status = "deleted"`` on the stored entity (its content stays), so the store keeps a trace
+that it was delisted. Delta files must be
 ingested in version order (the version index gives it); the index itself becomes ``codes``
 rows, one per version, so what has been published is traceable.
 """
@@ -70,6 +71,8 @@ def _values(props: dict[str, Any], key: str) -> list[str]:
     """An FtM property as a list of strings (FtM values are lists; a bare value is
     tolerated)."""
     raw = props.get(key)
+    if raw is None:
+        return []  # most properties are absent from most entities: keep that path short
     items = raw if isinstance(raw, list) else [raw]
     return [" ".join(str(v).split()) for v in items
             if isinstance(v, str | int | float) and not isinstance(v, bool) and str(v).strip()]
@@ -219,6 +222,10 @@ def _parse_lines(ctx: ParseContext, delta: bool) -> Iterator[Batch]:
         row = _entity_row(entity, number, status)
         if isinstance(row, str):
             ctx.reject(number, text, row)
+            continue
+        if status == "deleted":
+            # A delisting names just the id: mark the stored entity, keep its content.
+            yield Batch("entities", _frame([row], version), only=("status",))
             continue
         rows.append(row)
         if len(rows) >= _BATCH:

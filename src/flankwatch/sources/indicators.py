@@ -228,11 +228,14 @@ class FragileStatesIndex(Adapter):
                                   "fsi_" + sub.str.lower())
         good["unit"] = np.where(sub == FSI_CHANGE, "score points", "score (0-10)")
         yield from _observations("fsi", good, ["metric", "country", "period_start"])
-        yield from _observations("fsi", self._per_year(ctx, good),
-                                 ["metric", "country", "period_start"])
+        # A bad sub-indicator row still carries a good total and rank: every row with a known
+        # country and year counts towards them.
+        keyed = raw.loc[raw["country"].notna() & raw["period_start"].notna()]
+        yield from _observations("fsi", self._per_year(ctx, keyed.rename(
+            columns={"_line": "line"})), ["metric", "country", "period_start"])
 
     def _per_year(self, ctx: ParseContext, good: pd.DataFrame) -> pd.DataFrame:
-        """One fsi_total and one fsi_rank per country-year, from the rows that passed.
+        """One fsi_total and one fsi_rank per country-year.
 
         The file repeats both on each of the year's rows: a year whose rows disagree is
         quarantined; a blank rank (an unranked country, e.g. South Sudan in 2012) is no figure.

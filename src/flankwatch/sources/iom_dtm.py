@@ -319,7 +319,7 @@ class DtmFlowMonitoringDaily(Adapter):
         ctx.reject_rows(raw, reason != "", reason)
         keep = reason == ""
         rows = raw.loc[keep].rename(columns={"_line": "line"})
-        rows["route"] = origin[keep] + ">" + dest[keep]
+        rows["route"] = [f"{o}>{d}" for o, d in zip(origin[keep], dest[keep], strict=True)]
         # DTM left the point's name blank for some Mali and Niger rows (early 2023): the count
         # is still the country's, so it is kept with no area rather than dropped.
         rows["area"] = rows["fmp"].where(rows["fmp"] != "", None)

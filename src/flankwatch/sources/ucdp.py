@@ -127,7 +127,7 @@ def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     missing = ~np.isfinite(values)
     junk = missing.copy()
     # Only the few cells that did not parse need the (slow) blank test.
-    junk[missing] = raw[missing].str.strip() != ""
+    junk[missing] = (raw[missing].str.strip() != "").to_numpy(dtype=bool)
     return values.where(~missing), junk
 
 
@@ -416,6 +416,13 @@ class UcdpGedGeoJson(Adapter):
                 ctx.warn(f"{ctx.file}: the features array is not closed (truncated file?)")
                 return
             if text[pos] == "]":
+                # Only the collection's other members may follow; a feature after the end of
+                # the array (a stray "]") would otherwise be skipped without a word.
+                stray = _FEATURE_START.search(text, pos + 1)
+                if stray is not None:
+                    ctx.reject(line + text.count("\n", pos, stray.start()),
+                               text[stray.start():].strip(),
+                               "features after the end of the features array")
                 return
             try:
                 obj, end = decoder.raw_decode(text, pos)

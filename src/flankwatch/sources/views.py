@@ -179,6 +179,8 @@ class ViewsFeatures(Adapter):
                    if not c.startswith("_") and c not in METRICS and c not in _FEATURE_KEYS]
         if ignored:
             ctx.warn(f"{ctx.path.name}: columns not loaded: {', '.join(ignored)}")
+        if raw.empty:
+            return
         reasons = pd.Series("", index=raw.index, dtype=object)
         raw["period_start"] = _months(raw["month_id"], reasons)
         if "month" in raw.columns:
@@ -194,9 +196,9 @@ class ViewsFeatures(Adapter):
         iso = raw["iso3"].str.strip().str.upper() if "iso3" in raw.columns else blank_col
         name = raw["name"].str.strip() if "name" in raw.columns else blank_col
         pairs = {p: _resolve(*p) for p in set(zip(iso, name, strict=True))}
-        found = pd.Series(list(zip(iso, name, strict=True)), index=raw.index).map(pairs)
-        raw["country"] = found.str[0]
-        why = found.str[1]
+        found = [pairs[p] for p in zip(iso, name, strict=True)]
+        raw["country"] = pd.Series([f[0] for f in found], index=raw.index, dtype=object)
+        why = pd.Series([f[1] for f in found], index=raw.index, dtype=object)
         _note(reasons, why != "", "{}", why)
         raw["_orig"] = None
         by_name = (iso == "") & raw["country"].notna()
@@ -229,19 +231,12 @@ class ViewsFeatures(Adapter):
         if empty.any():
             ctx.warn(f"{ctx.path.name}: {int(empty.sum())} blank cell(s): no figure, not read")
         keep = ~(empty | junk | negative)
-        long, value = long.loc[keep], value.loc[keep]
-        out = pd.DataFrame({
-            "id": ids_for(SOURCE, long, ["metric", "_cid", "period_start"]),
-            "line": long["_line"].to_numpy(),
-            "original": long["_orig"].to_numpy(),
-            "metric": long["metric"].to_numpy(),
-            "period_start": long["period_start"].to_numpy(),
-            "precision": "month",
-            "value": value.to_numpy(dtype=float),
-            "unit": UNIT,
-            "country": long["country"].to_numpy(),
-        })
-        yield from _batches("observations", out)
+        long = long.loc[keep].assign(value=value.loc[keep], precision="month", unit=UNIT)
+        long["id"] = ids_for(SOURCE, long, ["metric", "_cid", "period_start"])
+        yield from _batches("observations", long.rename(
+            columns={"_line": "line", "_orig": "original"})[[
+                "id", "line", "original", "metric", "period_start", "precision", "value",
+                "unit", "country"]])
 
 
 # ---------------------------------------------------------------------------------------------

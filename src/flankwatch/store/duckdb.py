@@ -162,10 +162,12 @@ class Writer:
             raise
         self.con.execute("COMMIT")
 
-    def write(self, table: str, frame: pd.DataFrame) -> tuple[int, int]:
+    def write(self, table: str, frame: pd.DataFrame,
+              only: Sequence[str] = ()) -> tuple[int, int]:
         """Upsert rows; returns ``(stored, duplicates)``. ``stored`` counts new and revised
         records; ``duplicates`` counts rows identical to a stored record or repeated within
-        the frame."""
+        the frame. With ``only``, a row whose id is stored updates just those columns (and
+        its provenance) and counts as a duplicate when they are unchanged."""
         if table not in RECORD_TABLES:
             raise StoreError(f"unknown table {table!r}")
         if frame.empty:
@@ -188,16 +190,20 @@ class Writer:
             con.unregister("_batch")
         staged = _scalar(con, "SELECT count(*) FROM _stage")
         in_batch_dups = len(frame) - staged
-        same = " AND ".join(
-            f'(t."{c}" IS NOT DISTINCT FROM s."{c}")'
-            for c in cols
-            if c not in BOOKKEEPING and c != "id"
-        )
+        compared = list(only) if only else [c for c in cols if c not in BOOKKEEPING and c != "id"]
+        same = " AND ".join(f'(t."{c}" IS NOT DISTINCT FROM s."{c}")' for c in compared)
         con.execute(
             f'CREATE OR REPLACE TEMP TABLE _dup AS SELECT s.id FROM _stage s JOIN "{table}" t '
             f"ON t.id = s.id AND {same}"
         )
         dups = _scalar(con, "SELECT count(*) FROM _dup")
+        if only:
+            sets = ", ".join(f'"{c}" = s."{c}"' for c in (*only, *BOOKKEEPING))
+            con.execute(
+                f'UPDATE "{table}" AS t SET {sets} FROM _stage s WHERE t.id = s.id '
+                "AND s.id NOT IN (SELECT id FROM _dup)"
+            )
+            con.execute(f'DELETE FROM _stage WHERE id IN (SELECT id FROM "{table}")')
         con.execute(
             f'DELETE FROM "{table}" WHERE id IN (SELECT id FROM _stage '
             "WHERE id NOT IN (SELECT id FROM _dup))"

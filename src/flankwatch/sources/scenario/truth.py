@@ -1,0 +1,155 @@
+"""The scenario's plan (when and where each phenomenon happens) and its ground truth file.
+
+The plan is drawn first, from its own random stream, so that every generator works from the
+same dates: the instrumentalised campaign drives both the Frontex counts and the coercive
+GDELT statements; the Central Mediterranean surge drives both the crossings and the migrant
+boat incidents, and the AIS window falls in its peak month.
+
+The ground truth (``ground_truth.json``, next to ``data/`` so ingest never reads it) is a
+flat list of phenomena, each with its dates, places, ids and the detection expected of
+FlankWatch, plus per-domain context (the fleet, the baseline levels). Values in it are
+measured on the files as written, not copied from the plan, so it never promises more than the
+data show.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: Bumped when the generated world changes for a given seed.
+GENERATOR_VERSION = 1
+FIRST_MONTH = date(2016, 1, 1)
+LAST_MONTH = date(2025, 12, 1)
+
+
+def add_months(d: date, n: int) -> date:
+    k = d.year * 12 + d.month - 1 + n
+    return date(k // 12, k % 12 + 1, 1)
+
+
+def month_index(d: date) -> int:
+    """Months since ``FIRST_MONTH``."""
+    return (d.year - FIRST_MONTH.year) * 12 + d.month - FIRST_MONTH.month
+
+
+def months() -> list[date]:
+    return [add_months(FIRST_MONTH, i) for i in range(month_index(LAST_MONTH) + 1)]
+
+
+def ym(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Surge:
+    """A planned migration episode on one route and border type."""
+
+    key: str
+    label: str  # "instrumentalised" or "organic"
+    route: str
+    border_type: str
+    onset: date  # first month above baseline
+    peak: date  # planned peak month (the ground truth reports the measured one)
+    end: date  # last month of the episode
+    amplitude: float  # peak over baseline
+    drivers: tuple[str, ...]  # nationalities driving it
+
+    def factor(self, month: date) -> float:
+        """How far above baseline the episode lifts ``month`` (0 outside the episode):
+        a share of the amplitude, piecewise linear from onset to peak to end."""
+        i, o, p, e = (month_index(x) for x in (month, self.onset, self.peak, self.end))
+        if i < o or i > e:
+            return 0.0
+        if i <= p:
+            return (i - o + 1) / (p - o + 1)
+        return 1.0 - (i - p) / (e - p + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    seed: int
+    campaign: Surge
+    campaign_profile: tuple[float, ...]  # share of the peak in each campaign month
+    cmr: Surge
+    war: Surge
+    transit_state: str
+    target_state: str
+    ais_start: datetime
+    escalation_onset: date
+    escalation_peak: date
+    spread_month: date
+    published: datetime  # the "generated on" instant written into list headers
+
+
+def draw_plan(seed: int, rng: np.random.Generator) -> Plan:
+    onset = add_months(date(2024, 3, 1), int(rng.integers(0, 14)))
+    ramp = int(rng.integers(1, 3))  # months from onset to peak
+    length = int(rng.integers(4, 6))  # months of the campaign
+    profile = (0.55, 1.0, 0.72, 0.5, 0.36) if ramp == 1 else (0.3, 0.62, 1.0, 0.66, 0.42)
+    campaign = Surge(
+        "migration-instrumentalised-ebr", "instrumentalised", "Eastern Borders Route", "Land",
+        onset, add_months(onset, ramp), add_months(onset, length - 1),
+        float(rng.uniform(18, 23)), ("IRQ", "AFG", "SYR", "COD", "YEM"))
+    cmr_peak = date(int(rng.choice([2023, 2024, 2025])), int(rng.integers(7, 10)), 1)
+    cmr = Surge("migration-organic-cmr", "organic", "Central Mediterranean Route", "Sea",
+                add_months(cmr_peak, -4), cmr_peak, add_months(cmr_peak, 3),
+                float(rng.uniform(2.0, 2.6)), ("TUN", "GIN", "CIV", "BGD", "EGY"))
+    war_peak = date(int(rng.choice([2023, 2024])), int(rng.integers(10, 12)), 1)
+    war = Surge("migration-organic-war", "organic", "Western African Route", "Sea",
+                add_months(war_peak, -3), war_peak, add_months(war_peak, 2),
+                float(rng.uniform(3.0, 4.5)), ("SEN", "MAR", "MLI"))
+    esc = add_months(date(2023, 6, 1), int(rng.integers(0, 13)))
+    target = str(rng.choice(["LTU", "POL", "LVA"]))
+    ais_day = int(rng.integers(5, 21))
+    return Plan(
+        seed=seed, campaign=campaign, campaign_profile=profile[:length], cmr=cmr, war=war,
+        transit_state="BLR", target_state=target,
+        ais_start=datetime(cmr_peak.year, cmr_peak.month, ais_day, tzinfo=UTC),
+        escalation_onset=esc, escalation_peak=add_months(esc, 8),
+        spread_month=add_months(esc, int(rng.integers(3, 6))),
+        published=datetime(2026, 1, 15, 20, 31, 19, 923000, tzinfo=UTC),
+    )
+
+
+NOTICE = (
+    "Synthetic exercise data generated by FlankWatch. Every person, armed group, company, "
+    "vessel, news story and figure in it is invented; states, places and ports are real, "
+    "used only as the setting. It describes no real event and must not be used as a source "
+    "of fact."
+)
+
+
+def write_truth(path: Path, plan: Plan, files: dict[str, str],
+                phenomena: list[dict[str, Any]], context: dict[str, Any]) -> Path:
+    """Write ``ground_truth.json`` (stable key order and formatting: same seed, same bytes)."""
+    doc = {
+        "scenario": "FlankWatch southern-flank exercise world",
+        "fictitious": True,
+        "notice": NOTICE,
+        "seed": plan.seed,
+        "generator_version": GENERATOR_VERSION,
+        "files": files,
+        "phenomena": phenomena,
+        "context": context,
+    }
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False, default=_default) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
