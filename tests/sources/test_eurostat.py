@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,7 +72,7 @@ def _reasons(store: DuckDBStore) -> dict[int, str]:
     return dict(zip(q["line"], q["reason"], strict=True))
 
 
-def _obs(store: DuckDBStore, **kw: object) -> object:
+def _obs(store: DuckDBStore, **kw: object) -> pd.DataFrame:
     return store.reader().select(Query.build("observations", **kw))  # type: ignore[arg-type]
 
 
@@ -87,7 +88,6 @@ def test_codes_and_names() -> None:
     assert code_to_iso3("EU27_2020", citizen=False) == "EU27"
     assert code_to_iso3("TOTAL", citizen=True) == "ALL"
     assert code_to_iso3("ZZ", citizen=True) is None
-    import pandas as pd
     value, missing, junk = parse_values(pd.Series(["1 234 p", ": c", "", "12", "abc", "inf"]))
     assert value.tolist()[:1] == [1234.0] and value[3] == 12.0
     assert missing.tolist() == [False, True, True, False, False, False]
@@ -182,7 +182,8 @@ def test_tsv_and_csv_extract_share_ids(tmp_path: Path, store: DuckDBStore) -> No
 
 
 def test_whole_file_problems_abort(tmp_path: Path, store: DuckDBStore) -> None:
-    bad_period = write(tmp_path, "x.tsv", "citizen,geo,applicant\\time\t2015M13 \nAF,DE,ASY_APP\t1 \n")
+    bad_period = write(tmp_path, "x.tsv",
+                       "citizen,geo,applicant\\time\t2015M13 \nAF,DE,ASY_APP\t1 \n")
     report = ingest_one(store, bad_period)
     assert report.status == "failed" and "not a period" in (report.error or "")
     odd_dim = write(tmp_path, "y.tsv", "citizen,geo,applicant,decision\\time\t2015 \n"
@@ -203,11 +204,12 @@ _LINES = {
     "annual": _real_lines("eurostat/eu_first_time_asylum_annual_geo_nat_sex_2011_2024.csv",
                           ANNUAL),
     "tsv": TSV.splitlines()[1:],
+    "ebu": _real_lines("eurostat/asylum_applicants_monthly_total_by_geo_2012_2019_ebu.csv", EBU),
 }
 _HEADERS = {"wide": WIDE.splitlines()[0], "annual": ANNUAL.splitlines()[0],
-            "tsv": TSV.splitlines()[0]}
+            "tsv": TSV.splitlines()[0], "ebu": EBU.splitlines()[0]}
 _ADAPTERS = {"wide": EurostatWideLabels(), "annual": EurostatFirstTimeAnnual(),
-             "tsv": EurostatTsv()}
+             "tsv": EurostatTsv(), "ebu": EurostatWideLabels()}
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
@@ -227,7 +229,7 @@ def _mutate(line: str, seed: int, junk: str) -> str:
 
 
 @settings(max_examples=120, deadline=None)
-@given(layout=st.sampled_from(["wide", "annual", "tsv"]),
+@given(layout=st.sampled_from(["wide", "annual", "tsv", "ebu"]),
        random_lines=st.lists(_text, max_size=5),
        picks=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 2**31), _text),
                       max_size=6))

@@ -141,8 +141,12 @@ def test_flow_monitoring(tmp_path: Path, store: DuckDBStore) -> None:
 _LAYOUTS: dict[str, tuple[str, str, Adapter]] = {
     "europe": ("iom_dtm/dtm_europe_arrivals_monthly_by_country_nationality_2015_2024.csv",
                EUROPE_NAT, DtmEuropeArrivalsByNationality()),
+    "europe_country": ("iom_dtm/dtm_europe_arrivals_monthly_by_country_1997_2024.csv",
+                       EUROPE, DtmEuropeArrivalsByCountry()),
     "libya": ("iom_dtm/dtm_libya_migrant_stock_by_admin3_arrival_time_round_2018_2024.csv",
               LIBYA_ARR, DtmLibyaStockByArrival()),
+    "libya_nat": ("iom_dtm/dtm_libya_migrant_stock_by_admin3_nationality_round_2018_2024.csv",
+                  LIBYA_NAT, DtmLibyaStockByNationality()),
     "fmp": ("iom_dtm/dtm_wca_fmp_daily_flows_2018_2024.csv.gz", FMP, DtmFlowMonitoringDaily()),
 }
 

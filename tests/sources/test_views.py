@@ -248,13 +248,15 @@ def _real_lines(relative: str, n: int = 60) -> tuple[str, ...]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(_TEXT, min_size=1, max_size=8))
-def test_features_never_crash_on_garbage_lines(tmp_path_factory: pytest.TempPathFactory,
-                                               lines: list[str]) -> None:
-    path = tmp_path_factory.mktemp("fuzz") / "cm.csv"
-    path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
-    rows, ctx = parse_all(ViewsFeatures(), path)
-    assert rows.get("observations", 0) + ctx.quarantined >= 0
+@given(st.sampled_from(["features", "key"]), st.lists(_TEXT, min_size=1, max_size=8))
+def test_csv_layouts_never_crash_on_garbage_lines(tmp_path_factory: pytest.TempPathFactory,
+                                                  layout: str, lines: list[str]) -> None:
+    header, adapter = (HEADER, ViewsFeatures()) if layout == "features" else (
+        KEY.splitlines()[0] + "\n", ViewsCountryKey())
+    path = tmp_path_factory.mktemp("fuzz") / f"{layout}.csv"
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    rows, ctx = parse_all(adapter, path)
+    assert sum(rows.values()) + ctx.quarantined >= 0
 
 
 @settings(max_examples=60, deadline=None)
@@ -282,7 +284,7 @@ def test_mutated_real_feature_lines_give_records_or_quarantine(
 _MAYBE_INT = st.one_of(st.none(), st.integers(-3, 700), st.integers(-2**31, 2**31 - 1))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["Y2018", "Y2019", "", None, "2018"]), _MAYBE_INT,
                           _MAYBE_INT, st.one_of(st.none(), st.integers(-1, 4)),
                           st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True))),

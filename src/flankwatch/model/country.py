@@ -40,6 +40,10 @@ PSEUDO_CODES: dict[str, str] = {
     "KAS": "Siachen Glacier (Natural Earth)",
     "ATC": "Ashmore and Cartier Islands (Natural Earth)",
     "IOA": "Indian Ocean Territories (Natural Earth)",
+    "ANT": "Netherlands Antilles (withdrawn ISO code, still in historical series)",
+    "CHI": "Channel Islands (World Bank)",
+    "XCX": "Channel Islands (IOM)",
+    "TIB": "Tibet (IOM)",
 }
 
 # Names publishers use that pycountry does not resolve, or resolves wrongly.

@@ -72,14 +72,17 @@ def row_ids(*parts: pd.Series) -> list[str]:
 
 
 def originals_json(index: pd.Index, notes: list[tuple[str, pd.Series]]) -> list[str | None]:
-    """One JSON object per row of the raw values that were replaced (``notes``: field name and
-    a column of already JSON-encoded raw values, NaN where nothing was replaced)."""
-    frags = [(f'"{name}": ' + values.reindex(index)).where(values.reindex(index).notna(), "")
-             for name, values in notes]
-    if not frags:
-        return [None] * len(index)
-    return [("{" + ", ".join(f for f in row if f) + "}") if any(row) else None
-            for row in zip(*(f.tolist() for f in frags), strict=True)]
+    """One JSON object per row of the raw values that were replaced, ``None`` for the others
+    (``notes``: field name and the already JSON-encoded raw values of the rows concerned)."""
+    out: list[str | None] = [None] * len(index)
+    if notes:
+        noted = pd.concat([values.rename(name) for name, values in notes], axis=1)
+        names = list(noted.columns)
+        for pos, row in zip(index.get_indexer(noted.index),
+                            noted.itertuples(index=False, name=None), strict=True):
+            out[pos] = "{" + ", ".join(f'"{n}": {v}' for n, v in zip(names, row, strict=True)
+                                       if isinstance(v, str)) + "}"
+    return out
 
 
 def _lookup(raw: pd.DataFrame, names: tuple[str, ...]) -> str | None:
@@ -223,29 +226,25 @@ def _decoded_positions(ctx: ParseContext, raw: pd.DataFrame, cols: dict[str, str
 def _vessels(raw: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
     """MarineCadastre static columns of the rows kept as positions, as vessel records; a row
     without any static value gives none."""
-    src = raw.loc[raw["_line"].isin(positions["line"])]
+    # positions keeps the raw frame's index: take only the columns needed, only if rows went
+    src = raw if len(positions) == len(raw) else raw.loc[positions.index, :]
     col = {k: _lookup(src, (k,)) for k in ("vesselname", "imo", "callsign", "vesseltype",
                                            "length", "width", "draft", "transceiverclass")}
     name, imo_text = _text(src, col["vesselname"]), _text(src, col["imo"])
     call_sign, tclass = _text(src, col["callsign"]), _text(src, col["transceiverclass"])
     nums = {k: _num(src, col[k]) for k in ("vesseltype", "length", "width", "draft")}
-    has_static = (name != "") | (imo_text != "") | (call_sign != "") | pd.concat(
-        list(nums.values()), axis=1).notna().any(axis=1)
-    keep = has_static.to_numpy()
-    src = src.loc[keep]
-    pos = positions.set_index("line").reindex(src["_line"])
-    frame = pd.DataFrame({"line": src["_line"]}, index=src.index)
-    frame["mmsi"] = pos["mmsi"].set_axis(frame.index)
-    frame["time"] = pos["time"].set_axis(frame.index)
+    has_static = ((name != "") | (imo_text != "") | (call_sign != "")).to_numpy()
+    for values in nums.values():
+        has_static |= values.notna().to_numpy()
+    keep = has_static
+    frame = positions.loc[keep, ["line", "mmsi", "time"]].copy()
     frame["name"] = name[keep].replace("", None)
     frame["call_sign"] = call_sign[keep].replace("", None)
     frame["transceiver_class"] = tclass[keep].replace("", None)
     imo_text = imo_text[keep]
     # "IMO9307839" -> 9307839, when the check digit is right (see imo_number)
-    digits = imo_text.str.upper().str.removeprefix("IMO")
-    checked = {d: imo_number(int(d)) if d.isdigit() and len(d) <= 7 else None
-               for d in digits.unique()}
-    frame["imo"] = digits.map(checked).astype("Int64")
+    checked = {t: _imo(t) for t in imo_text.unique()}
+    frame["imo"] = imo_text.map(checked).astype("Int64")
     notes: list[tuple[str, pd.Series]] = []
     bad_imo = (imo_text != "") & frame["imo"].isna()
     if bad_imo.any():
@@ -263,13 +262,18 @@ def _vessels(raw: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
     frame["flag"] = frame["mmsi"].map({m: flag_from_mmsi(int(m))
                                        for m in frame["mmsi"].dropna().unique()})
     # Static data repeats on every report of a ship: hash each distinct set of values once.
-    key = ["mmsi", "name", "imo", "call_sign", "ship_type", "length_m", "width_m", "draught_m",
-           "transceiver_class"]
-    group = frame.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    static = ["mmsi", "name", "imo", "call_sign", "ship_type", "length_m", "width_m",
+              "draught_m", "transceiver_class"]
+    group = frame.groupby(static, dropna=False, sort=False).ngroup().to_numpy()
     first = frame.iloc[np.unique(group, return_index=True)[1]]
-    frame["id"] = np.asarray(row_ids(*(first[c] for c in key)), dtype=object)[group]
+    frame["id"] = np.asarray(row_ids(*(first[c] for c in static)), dtype=object)[group]
     frame["original"] = originals_json(frame.index, notes)
     return frame[VESSEL_COLUMNS]
+
+
+def _imo(text: str) -> int | None:
+    digits = text.upper().removeprefix("IMO")
+    return imo_number(int(digits)) if digits.isdigit() and len(digits) <= 7 else None
 
 
 def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:

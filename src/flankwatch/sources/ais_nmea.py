@@ -422,14 +422,16 @@ def _records(msg: Message, ctx: ParseContext, positions: list[tuple[object, ...]
 
 def _vessel(rid: str, msg: Message, d: dict[str, Any], msg_type: int) -> tuple[object, ...]:
     orig: dict[str, Any] = {}
-    dims = [d.get(k) for k in ("to_bow", "to_stern", "to_port", "to_starboard")]
+    names = ("to_bow", "to_stern", "to_port", "to_starboard")
+    dims = [v for v in (d.get(k) for k in names) if isinstance(v, int)]
     length = width = None
-    if all(v is not None for v in dims):
+    if len(dims) == 4:
         # Dimensions are distances from the GNSS antenna; keep them, since the sums lose
         # where the antenna is. 0 means "not available".
-        orig.update(zip(("to_bow", "to_stern", "to_port", "to_starboard"), dims, strict=True))
-        length = float(dims[0] + dims[1]) or None
-        width = float(dims[2] + dims[3]) or None
+        bow, stern, port, starboard = dims
+        orig.update(zip(names, (bow, stern, port, starboard), strict=True))
+        length = float(bow + stern) or None
+        width = float(port + starboard) or None
     imo_raw = d.get("imo")
     imo = imo_number(imo_raw)
     if imo_raw is not None and imo is None:

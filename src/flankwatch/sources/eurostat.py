@@ -124,13 +124,16 @@ def code_to_iso3(code: str, *, citizen: bool) -> str | None:
 def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Eurostat cells -> (value, no-figure mask, junk mask). ``1 234 p`` is 1234 (flag p),
     ``:`` and ``: c`` (confidential) and blanks are "no figure"."""
-    text = raw.fillna("").astype(str).str.strip()
+    text = raw.fillna("").astype(str)
     # Most cells are plain numbers: convert them at C speed, use the regex on the rest only.
-    value = pd.to_numeric(text, errors="coerce").astype(float)
+    try:
+        value = text.astype(float)
+    except ValueError:
+        value = pd.to_numeric(text.str.strip(), errors="coerce").astype(float)
     rest = value.isna()
     missing = pd.Series(False, index=text.index)
     if rest.any():
-        odd = text[rest]
+        odd = text[rest].str.strip()
         missing[rest] = ((odd == "") | odd.str.match(_MISSING.pattern)).to_numpy(dtype=bool)
         parts = odd.str.extract(_VALUE)
         value[rest] = pd.to_numeric(parts["num"].str.replace(" ", "", regex=False),
@@ -149,16 +152,19 @@ def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
     """The first failing check's reason per row ("" = good). A check is (mask, reason, raw
     values or None); the raw value is appended to the reason only for failing rows."""
     reason = pd.Series("", index=index, dtype=object)
+    taken = np.zeros(len(index), dtype=bool)
     for mask, why, values in checks:
-        new = mask & (reason == "")
+        new = np.asarray(mask, dtype=bool) & ~taken
         if new.any():
             reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
+            taken |= new
     return reason
 
 
 def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """Map each distinct raw value once (names and codes repeat a lot)."""
-    return raw.map({v: fn(v) for v in raw.unique()})
+    """Map each distinct value once (codes, names and dates repeat a lot). The result is
+    always of object dtype, even for an empty column (pandas would make that float)."""
+    return raw.map({v: fn(v) for v in raw.unique()}).astype(object)
 
 
 def _originals(frame: pd.DataFrame, fields: dict[str, str]) -> list[str | None]:
@@ -250,10 +256,10 @@ class EurostatWideLabels(Adapter):
                 raise SourceAbort(ctx.file, f"column {c!r} is not a period", line=1) from exc
         geo_col = labels[-1]
         cit_col = labels[0] if len(labels) == 2 else None
-        wide["_geo"] = wide[geo_col].str.strip()
+        wide["_geo"] = _resolve(wide[geo_col], str.strip)
         wide["country"] = _resolve(wide["_geo"], lambda v: name_to_code(v, citizen=False))
         if cit_col is not None:
-            wide["_cit"] = wide[cit_col].str.strip()
+            wide["_cit"] = _resolve(wide[cit_col], str.strip)
             wide["nationality"] = _resolve(wide["_cit"],
                                            lambda v: name_to_code(v, citizen=True))
         else:  # a GEO-only extract counts all citizenships together
@@ -293,8 +299,8 @@ class EurostatFirstTimeAnnual(Adapter):
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=["geo", "t", "nat", "sex", "n"])
-        for c in ("geo", "t", "nat", "sex", "n"):
-            raw[c] = raw[c].str.strip()
+        for c in ("geo", "t", "nat", "sex"):
+            raw[c] = _resolve(raw[c], str.strip)  # few distinct values: strip each once
         raw["country"] = _resolve(raw["geo"], lambda v: code_or_name(v, citizen=False))
         raw["nationality"] = _resolve(raw["nat"], lambda v: code_or_name(v, citizen=True))
         year = _resolve(raw["t"], _year)
@@ -308,9 +314,10 @@ class EurostatFirstTimeAnnual(Adapter):
             (junk, "count is not a number", raw["n"]),
             (raw["value"] < 0, "negative count", None),
         ])
-        ctx.reject_rows(raw, reason != "", reason)
-        good = raw.loc[reason == ""].rename(columns={"_line": "line"})
-        good["period_start"] = year[reason == ""]
+        keep = (reason == "").to_numpy()
+        ctx.reject_rows(raw, ~keep, reason)
+        good = raw.loc[keep].rename(columns={"_line": "line"})
+        good["period_start"] = year[keep]
         good["precision"] = "year"
         good["metric"] = FIRST_TIME
         good["category"] = good["sex"].map(SEXES)

@@ -244,12 +244,11 @@ class FragileStatesIndex(Adapter):
         blanks: list[str] = []
         for column, metric, unit, low, high in (("total", "fsi_total", "score (0-120)", 0, 120),
                                                 ("rank", "fsi_rank", "rank", 1, 1_000)):
-            text = good[column].astype(str).str.strip()
-            keys = [good["country"], good["period_start"]]
             groups = pd.DataFrame({"country": good["country"], "period_start":
-                                   good["period_start"], "text": text, "line": good["line"],
+                                   good["period_start"], "line": good["line"],
+                                   "text": good[column].astype(str).str.strip(),
                                    "original": good["original"], "raw": good["_raw"]})
-            agg = groups.groupby(keys, sort=False).agg(
+            agg = groups.groupby(["country", "period_start"], sort=False).agg(
                 line=("line", "min"), values=("text", lambda s: sorted(set(s))),
                 original=("original", "first"), raw=("raw", "first"),
             ).reset_index()
@@ -328,6 +327,8 @@ def _attr(column: str, text: str) -> object:
         try:
             number = float(text)
         except ValueError:
+            return text
+        if not np.isfinite(number):  # JSON has no NaN or infinity
             return text
         return int(number) if number.is_integer() else number
     return text

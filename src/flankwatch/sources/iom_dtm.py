@@ -67,16 +67,19 @@ def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
     """The first failing check's reason per row ("" = good). A check is (mask, reason, raw
     values or None); the raw value is appended to the reason only for failing rows."""
     reason = pd.Series("", index=index, dtype=object)
+    taken = np.zeros(len(index), dtype=bool)
     for mask, why, values in checks:
-        new = mask & (reason == "")
+        new = np.asarray(mask, dtype=bool) & ~taken
         if new.any():
             reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
+            taken |= new
     return reason
 
 
 def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """Map each distinct value once (codes and dates repeat a lot)."""
-    return raw.map({v: fn(v) for v in raw.unique()})
+    """Map each distinct value once (codes, names and dates repeat a lot). The result is
+    always of object dtype, even for an empty column (pandas would make that float)."""
+    return raw.map({v: fn(v) for v in raw.unique()}).astype(object)
 
 
 def _month(text: str) -> date | None:
@@ -218,8 +221,8 @@ class _LibyaStock(Adapter):
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=list(self.columns))
-        for c in self.columns:
-            raw[c] = raw[c].str.strip()
+        for c in self.columns[:-1]:
+            raw[c] = _resolve(raw[c], str.strip)  # few distinct values: strip each once
         raw["period_start"] = _resolve(raw["t"], _month)
         admin = raw[["admin1", "admin2", "admin3"]]
         checks: list[Check] = [

@@ -341,7 +341,7 @@ class IomMmpGlobal(Adapter):
         out["location"] = _texts(g["Location Description"])
         out["fatalities_best"] = dead[good]
         out["survivors"] = surv[good]
-        out["source_record_id"] = [w.strip() for w in g["Web ID"]]
+        out["source_record_id"] = _texts(g["Web ID"])
         attrs = _attrs({
             **{k: _texts(g[c]) for k, c in _GLOBAL_TEXTS.items()},
             **{k: _ints(optional[c][0][good]) for k, c in _GLOBAL_INTS.items()},

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flankwatch.model.country import to_iso3
@@ -75,15 +76,19 @@ def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
     """The first failing check's reason per row ("" = good). A check is (mask, reason, raw
     values or None); the raw value is appended to the reason only for failing rows."""
     reason = pd.Series("", index=index, dtype=object)
+    taken = np.zeros(len(index), dtype=bool)
     for mask, why, values in checks:
-        new = mask & (reason == "")
+        new = np.asarray(mask, dtype=bool) & ~taken
         if new.any():
             reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
+            taken |= new
     return reason
 
 
 def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    return raw.map({v: fn(v) for v in raw.unique()})
+    """Map each distinct value once (codes, names and dates repeat a lot). The result is
+    always of object dtype, even for an empty column (pandas would make that float)."""
+    return raw.map({v: fn(v) for v in raw.unique()}).astype(object)
 
 
 def _day(text: str) -> date | None:

@@ -114,7 +114,8 @@ def _dates(raw: pd.Series) -> pd.Series:
     iso = raw.str.extract(_ISO_DATE, expand=False)
     us = raw.str.extract(_US_DATE)
     us_text = us[2] + "-" + us[0].str.zfill(2) + "-" + us[1].str.zfill(2)
-    return pd.to_datetime(iso.fillna(us_text), format="%Y-%m-%d", errors="coerce", utc=True)
+    return pd.to_datetime(iso.where(iso.notna(), us_text), format="%Y-%m-%d", errors="coerce",
+                          utc=True)
 
 
 def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

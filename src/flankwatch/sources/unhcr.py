@@ -76,16 +76,19 @@ def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
     values or None); the raw value is appended to the reason, as text, only for failing rows
     (building reason strings for every row would cost more than the parse)."""
     reason = pd.Series("", index=index, dtype=object)
+    taken = np.zeros(len(index), dtype=bool)
     for mask, why, values in checks:
-        new = mask & (reason == "")
+        new = np.asarray(mask, dtype=bool) & ~taken
         if new.any():
             reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
+            taken |= new
     return reason
 
 
 def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """Map each distinct value once."""
-    return raw.map({v: fn(v) for v in raw.unique()})
+    """Map each distinct value once (codes, names and dates repeat a lot). The result is
+    always of object dtype, even for an empty column (pandas would make that float)."""
+    return raw.map({v: fn(v) for v in raw.unique()}).astype(object)
 
 
 def unhcr_country(code: str) -> str | None:
@@ -104,11 +107,12 @@ def _year(text: str) -> date | None:
 def _counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Strings -> (float counts, blank-or-NA mask). Junk is NaN outside the blank mask;
     ``inf`` and ``nan`` are junk, not counts."""
-    text = raw.astype(str).str.strip()
-    blank = text.isin(["", "NA"])
-    try:  # the common case, all numbers, at C speed
-        value = text.astype(float)
+    try:  # the common case, all numbers (float() accepts surrounding blanks), at C speed
+        value = raw.astype(float)
+        blank = pd.Series(False, index=raw.index)
     except ValueError:
+        text = raw.astype(str).str.strip()
+        blank = text.isin(["", "NA"])
         value = pd.to_numeric(text, errors="coerce").astype(float)
     value[~value.abs().lt(float("inf"))] = float("nan")
     return value, blank
@@ -152,7 +156,7 @@ class UnhcrDisplacedByOrigin(Adapter):
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=["geo", "t", "from", "group", "n"])
         for c in ("geo", "t", "from", "group"):
-            raw[c] = raw[c].str.strip()
+            raw[c] = _resolve(raw[c], str.strip)  # few distinct values: strip each once
         raw["country"] = _resolve(raw["geo"], unhcr_country)
         raw["nationality"] = _resolve(raw["from"], unhcr_country)
         year = _resolve(raw["t"], _year)
@@ -166,9 +170,10 @@ class UnhcrDisplacedByOrigin(Adapter):
             (raw["value"].isna(), "count is not a number", raw["n"]),
             (raw["value"] < 0, "negative count", None),
         ])
-        ctx.reject_rows(raw, reason != "", reason)
-        good = raw.loc[reason == ""].rename(columns={"_line": "line"})
-        good["period_start"] = year[reason == ""]
+        keep = (reason == "").to_numpy()
+        ctx.reject_rows(raw, ~keep, reason)
+        good = raw.loc[keep].rename(columns={"_line": "line"})
+        good["period_start"] = year[keep]
         good["precision"] = "year"
         good["metric"] = DISPLACED
         good["category"] = good["group"]

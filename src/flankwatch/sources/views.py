@@ -232,6 +232,7 @@ class ViewsFeatures(Adapter):
             ctx.warn(f"{ctx.path.name}: {int(empty.sum())} blank cell(s): no figure, not read")
         keep = ~(empty | junk | negative)
         long = long.loc[keep].assign(value=value.loc[keep], precision="month", unit=UNIT)
+        long["_cid"] = long["_cid"].astype("int64")  # ids hash "220", not "220.0"
         long["id"] = ids_for(SOURCE, long, ["metric", "_cid", "period_start"])
         yield from _batches("observations", long.rename(
             columns={"_line": "line", "_orig": "original"})[[
@@ -246,7 +247,7 @@ class ViewsFeatures(Adapter):
 def _int_or_none(text: str) -> int | None:
     try:
         return int(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # blank, junk, NaN or infinite
         return None
 
 

@@ -135,8 +135,10 @@ def _add_campaign(out: dict[tuple[str, str, str], np.ndarray], plan: Plan,
         series[first + len(plan.campaign_profile)] += int(rng.poisson(0.4))
 
 
-def write_frontex(path: Path, plan: Plan, rng: np.random.Generator) -> list[dict[str, Any]]:
-    """Write the long CSV; return the migration phenomena of the ground truth."""
+def write_frontex(path: Path, plan: Plan, rng: np.random.Generator) -> tuple[
+        list[dict[str, Any]], dict[tuple[str, str], np.ndarray]]:
+    """Write the long CSV; return the migration phenomena of the ground truth and the monthly
+    totals per (route, border type), which the incident generator follows."""
     counts = simulate(plan, rng)
     ms = months()
     order = {(b.route, b.border_type): i for i, b in enumerate(BASELINES)}
@@ -148,7 +150,10 @@ def write_frontex(path: Path, plan: Plan, rng: np.random.Generator) -> list[dict
             for m, v in zip(ms, counts[key].tolist(), strict=True):
                 if v > 0:
                     w.writerow([key[0], key[1], key[2], ym(m), v])
-    return [_describe(s, counts, plan) for s in (plan.campaign, plan.cmr, plan.war)]
+    totals: dict[tuple[str, str], np.ndarray] = {}
+    for (route, btype, _), series in counts.items():
+        totals[(route, btype)] = totals.get((route, btype), 0) + series
+    return [_describe(s, counts, plan) for s in (plan.campaign, plan.cmr, plan.war)], totals
 
 
 def _describe(s: Surge, counts: dict[tuple[str, str, str], np.ndarray],
