@@ -8,6 +8,7 @@
     │   ├── UnknownFormatError    no adapter recognises the file
     │   └── SourceAbort           the file cannot be read at all (nothing stored from it)
     ├── RecordRejected            one record is bad: it goes to quarantine, the run goes on
+    ├── FetchError                a download failed (sources/fetch.py: URL, HTTP status, reason)
     └── StoreError                the database could not be opened, migrated or written
 """
 

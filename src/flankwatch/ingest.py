@@ -243,6 +243,7 @@ def ingest(store: DuckDBStore, paths: Sequence[Path], *, adapter_name: str | Non
     report = IngestReport(run_id)
     writer = store.writer()
     with writer.transaction():
+        writer.mark_interrupted_runs()
         writer.record_run(run_id, started, [str(p) for p in paths], "running")
     adapter = by_name(adapter_name) if adapter_name else None
     for path, explicit in expand_paths(paths):

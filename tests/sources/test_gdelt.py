@@ -15,9 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flankwatch.model.country import is_known
 from flankwatch.model.identity import record_id
 from flankwatch.sources.base import read_head
 from flankwatch.sources.gdelt import (
+    FIPS_TO_ISO3,
     GdeltCameoCodes,
     GdeltEventsExport,
     GdeltEventsSubset,
@@ -54,6 +56,16 @@ SUBSET_BAD = {
     12: "GlobalEventID is not a number: 'abc'",
     13: "expected 9 fields (as in the header), found 6",
 }
+
+
+def test_fips_table_maps_to_known_iso3_codes() -> None:
+    assert len(FIPS_TO_ISO3) == 265 and all(is_known(v) for v in FIPS_TO_ISO3.values())
+    # the FIPS codes that differ from ISO alpha-2 are where a wrong table would show
+    assert {f: FIPS_TO_ISO3[f] for f in ("GM", "SP", "UK", "IS", "LE", "SU", "OD", "NI", "NG",
+                                         "TU", "EZ", "AG", "MO", "TS", "IZ", "RS", "UP")} == {
+        "GM": "DEU", "SP": "ESP", "UK": "GBR", "IS": "ISR", "LE": "LBN", "SU": "SDN",
+        "OD": "SSD", "NI": "NGA", "NG": "NER", "TU": "TUR", "EZ": "CZE", "AG": "DZA",
+        "MO": "MAR", "TS": "TUN", "IZ": "IRQ", "RS": "RUS", "UP": "UKR"}
 
 
 def test_cameo_codes_get_their_leading_zero_back() -> None:
@@ -115,17 +127,22 @@ def test_subset_without_any_date_fails_clearly(tmp_path: Path, store: DuckDBStor
 
 
 # The public GDELT 2.0 event export columns (GDELT-Event_Codebook-V2.0), in file order.
-COLUMNS_61 = """GlobalEventID SQLDATE MonthYear Year FractionDate Actor1Code Actor1Name
-Actor1CountryCode Actor1KnownGroupCode Actor1EthnicCode Actor1Religion1Code Actor1Religion2Code
-Actor1Type1Code Actor1Type2Code Actor1Type3Code Actor2Code Actor2Name Actor2CountryCode
-Actor2KnownGroupCode Actor2EthnicCode Actor2Religion1Code Actor2Religion2Code Actor2Type1Code
-Actor2Type2Code Actor2Type3Code IsRootEvent EventCode EventBaseCode EventRootCode QuadClass
-GoldsteinScale NumMentions NumSources NumArticles AvgTone Actor1Geo_Type Actor1Geo_FullName
-Actor1Geo_CountryCode Actor1Geo_ADM1Code Actor1Geo_ADM2Code Actor1Geo_Lat Actor1Geo_Long
-Actor1Geo_FeatureID Actor2Geo_Type Actor2Geo_FullName Actor2Geo_CountryCode Actor2Geo_ADM1Code
-Actor2Geo_ADM2Code Actor2Geo_Lat Actor2Geo_Long Actor2Geo_FeatureID ActionGeo_Type
-ActionGeo_FullName ActionGeo_CountryCode ActionGeo_ADM1Code ActionGeo_ADM2Code ActionGeo_Lat
-ActionGeo_Long ActionGeo_FeatureID DATEADDED SOURCEURL""".split()
+COLUMNS_61 = [
+    "GlobalEventID", "SQLDATE", "MonthYear", "Year", "FractionDate", "Actor1Code",
+    "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode",
+    "Actor1Religion1Code", "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code",
+    "Actor1Type3Code", "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode",
+    "Actor2EthnicCode", "Actor2Religion1Code", "Actor2Religion2Code", "Actor2Type1Code",
+    "Actor2Type2Code", "Actor2Type3Code", "IsRootEvent", "EventCode", "EventBaseCode",
+    "EventRootCode", "QuadClass", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles",
+    "AvgTone", "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode",
+    "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code", "Actor1Geo_Lat", "Actor1Geo_Long",
+    "Actor1Geo_FeatureID", "Actor2Geo_Type", "Actor2Geo_FullName", "Actor2Geo_CountryCode",
+    "Actor2Geo_ADM1Code", "Actor2Geo_ADM2Code", "Actor2Geo_Lat", "Actor2Geo_Long",
+    "Actor2Geo_FeatureID", "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode",
+    "ActionGeo_ADM1Code", "ActionGeo_ADM2Code", "ActionGeo_Lat", "ActionGeo_Long",
+    "ActionGeo_FeatureID", "DATEADDED", "SOURCEURL",
+]
 COLUMNS_58 = [c for c in COLUMNS_61 if not c.endswith("ADM2Code")]
 
 EXPORT_BASE: dict[str, str] = {

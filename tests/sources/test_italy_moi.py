@@ -148,6 +148,20 @@ def test_reception_by_region(tmp_path: Path, store: DuckDBStore) -> None:
     assert ingest_one(store, path).tally.duplicates == 4
 
 
+def test_reception_header_as_in_ondata_readme(tmp_path: Path, store: DuckDBStore) -> None:
+    # onData's README names the columns "Immigrati presenti ..."; SAI only, no SIPROIMI
+    path = write(tmp_path, "accoglienza.csv", "Regione,Data_Report,Immigrati presenti negli "
+                 "hot spot,Immigrati presenti nei centri di accoglienza,Immigrati presenti nei "
+                 "centri SAI,CodiceRegione,DenominazioneRegione\n"
+                 "Sicilia,2023-09-15,1000,2000,300,19,Sicilia\n")
+    assert isinstance(detect(path), ItalyReceptionByRegion)
+    assert ingest_one(store, path).tally.stored == 3
+    assert sorted(_obs(store)["category"]) == ["hotspot", "reception_centre", "sai"]
+    odd = write(tmp_path, "other.csv", "Regione,Data_Report,Migranti presenti in albergo,"
+                "CodiceRegione\nSicilia,2023-09-15,1,19\n")
+    assert ItalyReceptionByRegion().sniff(odd, read_head(odd)) == 0
+
+
 _LAYOUTS: dict[str, tuple[str, str, Adapter]] = {
     "raw": ("italy/italy_sbarchi_per_giorno_raw_ondata.csv", RAW, ItalyRawBulletins()),
     "daily": ("italy/italy_sea_arrivals_daily_2019-09_2025-09.csv", DAILY,

@@ -64,7 +64,10 @@ def row_ids(*parts: pd.Series) -> list[str]:
     """``record_id(SOURCE, *row)`` of each row of string columns (``None`` as record_id
     writes it), computed in one pass: ``ids_for`` formats every value in Python, which costs
     more than the rest of the parse on a large file."""
-    columns = [part.astype(object).where(part.notna(), _NONE).tolist() for part in parts]
+    # (not Series.fillna: a round trip through numpy strings would drop the NUL marker)
+    columns = [[_NONE if missing else value for value, missing in
+                zip(part.astype(object).tolist(), part.isna().tolist(), strict=True)]
+               for part in parts]
     prefix = SOURCE + _SEP
     b2 = hashlib.blake2b
     return [b2((prefix + _SEP.join(map(str, row))).encode("utf-8"), digest_size=16).hexdigest()

@@ -2,10 +2,11 @@
 
 A line is an optional NMEA 4.0 tag block (``\\s:station,c:unixtime,...*hh\\``), the sentence
 (``!AIVDM,<count>,<number>,<seq id>,<channel>,<payload>,<fill bits>*hh``) and, in some logs,
-receiver metadata after the checksum (``,d-109,S2105,t050056.00,T56.137,r003669946,<epoch>,
-<epoch>``). Gatehouse logs put a ``$PGHP`` line with the time before a message. Messages of up
-to nine sentences are reassembled; the payload is decoded by :func:`decode_payload` (pyais for
-now, behind that one function so that a faster decoder can replace it).
+receiver metadata after the checksum (``,d<dBm>,S<slot>,t<hhmmss.ss>,T<seconds>,r<receiver>,
+<epoch>,<epoch>``). Gatehouse logs put a ``$PGHP`` line with the time before a message.
+Messages of up to nine sentences are reassembled; the payload is decoded by
+:func:`decode_payload` (pyais for now, behind that one function so that a faster decoder can
+replace it).
 
 Message types 1, 2, 3, 18, 19, 27 (and 4 base stations, 21 aids to navigation) become
 ``positions``; 5, 19, 24 become ``vessels``; every other line or message is quarantined with a
@@ -14,11 +15,13 @@ reason. Blank lines and ``#`` comments are not records: they are neither read no
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import reduce
+from operator import xor
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,7 @@ import pandas as pd
 from pyais import bit_vector
 from pyais.messages import MSG_CLASS
 
+from flankwatch.errors import RecordRejected
 from flankwatch.model.geo import h3_cell
 from flankwatch.model.identity import record_id
 from flankwatch.model.mid import flag_from_mmsi
@@ -92,10 +96,7 @@ def imo_number(value: int | None) -> int | None:
 
 def nmea_checksum(text: str) -> int:
     """XOR of the characters between the start delimiter and ``*`` (NMEA 0183)."""
-    value = 0
-    for ch in text.encode("ascii", errors="replace"):
-        value ^= ch
-    return value
+    return reduce(xor, text.encode("ascii", errors="replace"), 0)
 
 
 def decode_payload(payload: str, fill_bits: int) -> dict[str, Any]:
@@ -109,10 +110,6 @@ def decode_payload(payload: str, fill_bits: int) -> dict[str, Any]:
     kind = MSG_CLASS[bits.get(0, 6)]
     decoded: dict[str, Any] = kind.from_vector(bits).asdict(enum_as_int=True)
     return decoded
-
-
-class Reject(Exception):
-    """A line or message cannot be used: the reason goes to the quarantine."""
 
 
 @dataclass(slots=True)
@@ -159,19 +156,19 @@ class _State:
 
 
 def _epoch_ms(text: str, what: str) -> int:
-    """A unix time in seconds (13 digits: milliseconds) as milliseconds, or :class:`Reject`."""
+    """A unix time in seconds (13 digits: milliseconds), as milliseconds."""
     if not text.isdigit():
-        raise Reject(f"{what} {text!r} is not a unix time")
+        raise RecordRejected(f"{what} {text!r} is not a unix time")
     value = int(text) if len(text) >= 13 else int(text) * 1000
     if not _EPOCH_MIN * 1000 <= value < _EPOCH_MAX * 1000:
-        raise Reject(f"{what} {text!r} is not a plausible unix time")
+        raise RecordRejected(f"{what} {text!r} is not a plausible unix time")
     return value
 
 
 def _checked(body: str, found: str, what: str) -> None:
     expected = nmea_checksum(body)
     if not _HEX.match(found) or int(found, 16) != expected:
-        raise Reject(f"{what}checksum mismatch: expected {expected:02X}, found {found}")
+        raise RecordRejected(f"{what}checksum mismatch: expected {expected:02X}, found {found}")
 
 
 def _tag_block(text: str, state: _State) -> tuple[str | None, int | None]:
@@ -179,7 +176,7 @@ def _tag_block(text: str, state: _State) -> tuple[str | None, int | None]:
     sentence of a tag-block group (``g:n-m-id``) takes them from the group's first line."""
     body, star, found = text.rpartition("*")
     if not star:
-        raise Reject("tag block has no checksum")
+        raise RecordRejected("tag block has no checksum")
     _checked(body, found, "tag block ")
     station: str | None = None
     epoch: int | None = None
@@ -193,11 +190,13 @@ def _tag_block(text: str, state: _State) -> tuple[str | None, int | None]:
         elif code == "g":
             bits = value.split("-")
             if len(bits) != 3 or not bits[0].isdigit() or not bits[1].isdigit():
-                raise Reject(f"malformed tag block group g:{value}")
+                raise RecordRejected(f"malformed tag block group g:{value}")
             group = (int(bits[0]), int(bits[1]), bits[2])
     if group is not None and group[1] > 1:
         number, total, gid = group
         if number == 1:
+            if len(state.tag_groups) >= 10_000:  # groups whose last line never came
+                del state.tag_groups[next(iter(state.tag_groups))]
             state.tag_groups[gid] = (station, epoch)
         else:
             inherited = state.tag_groups.get(gid, (None, None))
@@ -212,52 +211,51 @@ def _gatehouse(line: int, raw: str, sentence: str) -> _Wrapper:
     """``$PGHP,1,<yyyy>,<mm>,<dd>,<hh>,<mi>,<ss>,<ms>,...*hh``: the time of the next message."""
     body, star, rest = sentence[1:].partition("*")
     if not star:
-        raise Reject("Gatehouse $PGHP line has no checksum")
+        raise RecordRejected("Gatehouse $PGHP line has no checksum")
     _checked(body, rest[:2], "Gatehouse $PGHP ")
     parts = body.split(",")
     try:
         y, mo, d, h, mi, s, ms = (int(p) for p in parts[2:9])
-        if not (1 <= mo <= 12 and 1 <= d <= 31 and h < 24 and mi < 60 and s < 61
-                and 0 <= ms < 1000):
-            raise ValueError("a field is out of range")
-        epoch = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) * 1000 + ms
+        if not 0 <= ms < 1000:
+            raise ValueError("milliseconds out of range")
+        epoch = int(datetime(y, mo, d, h, mi, s, tzinfo=UTC).timestamp()) * 1000 + ms
     except ValueError as exc:
-        raise Reject(f"Gatehouse $PGHP line has no valid time: {exc}") from exc
+        raise RecordRejected(f"Gatehouse $PGHP line has no valid time: {exc}") from exc
     if not _EPOCH_MIN * 1000 <= epoch < _EPOCH_MAX * 1000:
-        raise Reject("Gatehouse $PGHP time is not plausible")
+        raise RecordRejected("Gatehouse $PGHP time is not plausible")
     return _Wrapper(line, raw, epoch)
 
 
 def _sentence(line: int, text: str, state: _State) -> _Sentence | _Wrapper:
-    """Parse one line into a sentence or a Gatehouse wrapper, or raise :class:`Reject`."""
+    """One line as a sentence or a Gatehouse wrapper (:class:`RecordRejected` if unusable)."""
     if not text.isascii() or "\x00" in text:
-        raise Reject("line contains non-ASCII characters or NUL bytes")
+        raise RecordRejected("line contains non-ASCII characters or NUL bytes")
     station: str | None = None
     epoch: int | None = None
     rest = text
     if rest.startswith("\\"):
         end = rest.find("\\", 1)
         if end < 0:
-            raise Reject("tag block is not closed by a backslash")
+            raise RecordRejected("tag block is not closed by a backslash")
         station, epoch = _tag_block(rest[1:end], state)
         rest = rest[end + 1:]
         if not rest:
-            raise Reject("tag block without a sentence")
+            raise RecordRejected("tag block without a sentence")
     if rest.startswith("$PGHP"):
         return _gatehouse(line, text, rest)
     m = _SENTENCE.match(rest)
     if m is None:
         if rest[:1] in ("!", "$"):
-            raise Reject(f"not an AIS sentence: {rest.split(',')[0][1:][:20]}")
-        raise Reject("not an NMEA sentence")
+            raise RecordRejected(f"not an AIS sentence: {rest.split(',')[0][1:][:20]}")
+        raise RecordRejected("not an NMEA sentence")
     star = rest.find("*")
     if star < 0 or len(rest) < star + 3:
-        raise Reject("no checksum (*hh) at the end of the sentence")
+        raise RecordRejected("no checksum (*hh) at the end of the sentence")
     body, found, suffix = rest[1:star], rest[star + 1:star + 3], rest[star + 3:]
     _checked(body, found, "")
     if suffix:
         if not suffix.startswith(","):
-            raise Reject(f"unexpected text after the checksum: {suffix[:40]!r}")
+            raise RecordRejected(f"unexpected text after the checksum: {suffix[:40]!r}")
         # Receiver metadata (AISdb's logs): d<dBm>, S<slot>, t<hhmmss.ss>, T<seconds in the
         # minute>, r<receiver id>, then unix times, the first of which is the receive time.
         for item in suffix[1:].split(","):
@@ -267,18 +265,18 @@ def _sentence(line: int, text: str, state: _State) -> _Sentence | _Wrapper:
                 epoch = _epoch_ms(item, "receiver time")
     fields = body.split(",")
     if len(fields) != 7:
-        raise Reject(f"malformed AIS sentence: expected 7 fields, found {len(fields)}")
+        raise RecordRejected(f"malformed AIS sentence: expected 7 fields, found {len(fields)}")
     _, count, number, seq, channel, payload, fill = fields
     if not (count.isdigit() and number.isdigit() and 1 <= int(number) <= int(count) <= 9):
-        raise Reject(f"invalid fragment count/number {count!r}/{number!r}")
+        raise RecordRejected(f"invalid fragment count/number {count!r}/{number!r}")
     if seq and not seq.isdigit():
-        raise Reject(f"invalid sequential message id {seq!r}")
+        raise RecordRejected(f"invalid sequential message id {seq!r}")
     if not (fill.isdigit() and int(fill) <= 5):
-        raise Reject(f"invalid fill bits {fill!r}")
+        raise RecordRejected(f"invalid fill bits {fill!r}")
     if not payload:
-        raise Reject("empty payload")
+        raise RecordRejected("empty payload")
     if not _ARMOUR.match(payload):
-        raise Reject("payload has characters outside the AIS 6-bit armouring")
+        raise RecordRejected("payload has characters outside the AIS 6-bit armouring")
     key = (station, m.group(1) + m.group(2), int(count), seq, channel)
     return _Sentence(line, text, rest[:star + 3], key, int(count), int(number), payload,
                      int(fill), station, epoch)
@@ -314,7 +312,7 @@ def read_messages(lines: Iterable[str], ctx: ParseContext) -> Iterator[Message]:
         wrapper, state.wrapper = state.wrapper, None
         try:
             s = _sentence(lineno, text, state)
-        except Reject as exc:
+        except RecordRejected as exc:
             if wrapper is not None and "$PGHP" in text:
                 _dangling(ctx, wrapper)
             elif wrapper is not None:  # the wrapper belonged to this line: quarantine both

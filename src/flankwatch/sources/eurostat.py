@@ -12,7 +12,7 @@ Three layouts land in ``observations``:
 A figure has the same id whatever layout it comes from (metric, receiving country, citizenship,
 category, period and precision), so the same number ingested from a TSV and from a CSV extract
 is stored once. Names are resolved with :func:`to_iso3` plus the Eurostat label map below;
-a name neither resolves is quarantined with the name in the reason, never guessed.
+a name that neither resolves is quarantined with the name in the reason, never guessed.
 """
 
 from __future__ import annotations

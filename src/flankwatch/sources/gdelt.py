@@ -89,24 +89,23 @@ _QUAD_OF_ROOT = {r: "1" if r <= "05" else "2" if r <= "09" else "3" if r <= "14"
 #: FIPS 10-4 (GDELT's ``*Geo_CountryCode``) -> ISO-3, as pairs "FFIII" (XKX: Kosovo).
 _FIPS_PAIRS = (
     "AAABW ACATG AEARE AFAFG AGDZA AJAZE ALALB AMARM ANAND AOAGO AQASM ARARG ASAUS ATAUS "
-    "AUAUT AVAIA AYATA BABHR BBBRB BCBWA BDBMU BEBEL BFBHS BGBGD BHBLZ BKBIH BLBOL BMMMR "
-    "BNBEN BOBLR BPSLB BQUMI BRBRA BSATF BTBTN BUBGR BVBVT BXBRN BYBDI CACAN CBKHM CDTCD "
-    "CELKA CFCOG CGCOD CHCHN CICHL CJCYM CKCCK CMCMR CNCOM COCOL CQMNP CRAUS CSCRI CTCAF "
-    "CUCUB CVCPV CWCOK CYCYP DADNK DJDJI DODMA DQUMI DRDOM ECECU EGEGY EIIRL EKGNQ ENEST "
-    "ERERI ESSLV ETETH EUATF EZCZE FGGUF FIFIN FJFJI FKFLK FMFSM FOFRO FPPYF FQUMI FRFRA "
-    "FSATF GAGMB GBGAB GGGEO GHGHA GIGIB GJGRD GKGGY GLGRL GMDEU GOATF GPGLP GQGUM GRGRC "
-    "GTGTM GVGIN GYGUY GZPSE HAHTI HKHKG HMHMD HOHND HQUMI HRHRV HUHUN ICISL IDIDN IMIMN "
-    "ININD IOIOT IRIRN ISISR ITITA IVCIV IZIRQ JAJPN JEJEY JMJAM JNSJM JOJOR JQUMI JUATF "
-    "KEKEN KGKGZ KNPRK KQUMI KRKIR KSKOR KTCXR KUKWT KVXKX KZKAZ LALAO LELBN LGLVA LHLTU "
-    "LILBR LOSVK LQUMI LSLIE LTLSO LULUX LYLBY MAMDG MBMTQ MCMAC MDMDA MFMYT MGMNG MHMSR "
-    "MIMWI MJMNE MKMKD MLMLI MNMCO MOMAR MPMUS MQUMI MRMRT MTMLT MUOMN MVMDV MXMEX MYMYS "
-    "MZMOZ NCNCL NENIU NFNFK NGNER NHVUT NINGA NLNLD NNSXM NONOR NPNPL NRNRU NSSUR NUNIC "
-    "NZNZL ODSSD PAPRY PCPCN PEPER PKPAK PLPOL PMPAN POPRT PPPNG PSPLW PUGNB QAQAT REREU "
-    "RISRB RMMHL RNMAF ROROU RPPHL RQPRI RSRUS RWRWA SASAU SBSPM SCKNA SESYC SFZAF SGSEN "
-    "SHSHN SISVN SLSLE SMSMR SNSGP SOSOM SPESP STLCA SUSDN SVSJM SWSWE SXSGS SYSYR SZCHE "
-    "TBBLM TDTTO TEATF THTHA TITJK TKTCA TLTKL TNTON TOTGO TPSTP TSTUN TTTLS TUTUR TVTUV "
-    "TWTWN TXTKM TZTZA UCCUW UGUGA UKGBR UPUKR USUSA UVBFA UYURY UZUZB VCVCT VEVEN VIVGB "
-    "VMVNM VQVIR VTVAT WANAM WEPSE WFWLF WIESH WQUMI WSWSM WZSWZ YMYEM ZAZMB ZIZWE"
+    "AUAUT AVAIA AYATA BABHR BBBRB BCBWA BDBMU BEBEL BFBHS BGBGD BHBLZ BKBIH BLBOL BMMMR BNBEN "
+    "BOBLR BPSLB BQUMI BRBRA BSATF BTBTN BUBGR BVBVT BXBRN BYBDI CACAN CBKHM CDTCD CELKA CFCOG "
+    "CGCOD CHCHN CICHL CJCYM CKCCK CMCMR CNCOM COCOL CQMNP CRAUS CSCRI CTCAF CUCUB CVCPV CWCOK "
+    "CYCYP DADNK DJDJI DODMA DQUMI DRDOM ECECU EGEGY EIIRL EKGNQ ENEST ERERI ESSLV ETETH EUATF "
+    "EZCZE FGGUF FIFIN FJFJI FKFLK FMFSM FOFRO FPPYF FQUMI FRFRA FSATF GAGMB GBGAB GGGEO GHGHA "
+    "GIGIB GJGRD GKGGY GLGRL GMDEU GOATF GPGLP GQGUM GRGRC GTGTM GVGIN GYGUY GZPSE HAHTI HKHKG "
+    "HMHMD HOHND HQUMI HRHRV HUHUN ICISL IDIDN IMIMN ININD IOIOT IRIRN ISISR ITITA IVCIV IZIRQ "
+    "JAJPN JEJEY JMJAM JNSJM JOJOR JQUMI JUATF KEKEN KGKGZ KNPRK KQUMI KRKIR KSKOR KTCXR KUKWT "
+    "KVXKX KZKAZ LALAO LELBN LGLVA LHLTU LILBR LOSVK LQUMI LSLIE LTLSO LULUX LYLBY MAMDG MBMTQ "
+    "MCMAC MDMDA MFMYT MGMNG MHMSR MIMWI MJMNE MKMKD MLMLI MNMCO MOMAR MPMUS MQUMI MRMRT MTMLT "
+    "MUOMN MVMDV MXMEX MYMYS MZMOZ NCNCL NENIU NFNFK NGNER NHVUT NINGA NLNLD NNSXM NONOR NPNPL "
+    "NRNRU NSSUR NUNIC NZNZL ODSSD PAPRY PCPCN PEPER PKPAK PLPOL PMPAN POPRT PPPNG PSPLW PUGNB "
+    "QAQAT REREU RISRB RMMHL RNMAF ROROU RPPHL RQPRI RSRUS RWRWA SASAU SBSPM SCKNA SESYC SFZAF "
+    "SGSEN SHSHN SISVN SLSLE SMSMR SNSGP SOSOM SPESP STLCA SUSDN SVSJM SWSWE SXSGS SYSYR SZCHE "
+    "TBBLM TDTTO TEATF THTHA TITJK TKTCA TLTKL TNTON TOTGO TPSTP TSTUN TTTLS TUTUR TVTUV TWTWN "
+    "TXTKM TZTZA UCCUW UGUGA UKGBR UPUKR USUSA UVBFA UYURY UZUZB VCVCT VEVEN VIVGB VMVNM VQVIR "
+    "VTVAT WANAM WEPSE WFWLF WIESH WQUMI WSWSM WZSWZ YMYEM ZAZMB ZIZWE"
 )
 FIPS_TO_ISO3: dict[str, str] = {p[:2]: p[2:] for p in _FIPS_PAIRS.split()}
 #: FIPS codes of places without an ISO 3166 code (sovereign base areas, disputed islands,
@@ -229,15 +228,19 @@ def _h3(lon: pd.Series, lat: pd.Series) -> list[str | None]:
 
 
 _DIGITS = re.compile(r"[0-9]{1,4}")
+_FLAGS = {"1": "true", "0": "false"}
 
 
 _ROOT_SPELLINGS = {**{r: r for r in CAMEO_ROOTS}, **{r.lstrip("0"): r for r in CAMEO_ROOTS},
                    **{"0" + r: r for r in CAMEO_ROOTS}}
 
 
-def _full_code(pair: tuple[str, object]) -> str | None:
-    c, rt = pair[0].strip(), pair[1]
-    if not isinstance(rt, str) or not _DIGITS.fullmatch(c):  # no root: None (or NaN)
+def _full_code(key: str) -> str | None:
+    """``"<code>|<root>"`` -> the code with its leading zero, or None when it is not a code
+    under that root."""
+    c, _, rt = key.rpartition("|")
+    c = c.strip()
+    if not rt or not _DIGITS.fullmatch(c):
         return None
     if not c.startswith(rt):
         c = "0" + c
@@ -271,12 +274,6 @@ def read_csv_fast(ctx: ParseContext, expected: list[str]) -> pd.DataFrame:
     return read_csv_raw(ctx, expected=expected)
 
 
-def _joined(frame: pd.DataFrame) -> list[str]:
-    """Row texts for quarantine entries (the row's fields joined by commas)."""
-    cols = [frame[c].tolist() for c in frame.columns if not str(c).startswith("_")]
-    return [",".join(row) for row in zip(*cols, strict=True)]
-
-
 def cameo_code(code: pd.Series, root: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(CAMEO root code "01"-"20" or None, full event code with its leading zero or None).
 
@@ -284,14 +281,8 @@ def cameo_code(code: pd.Series, root: pd.Series) -> tuple[pd.Series, pd.Series]:
     under root ``10`` it is ``10``."""
     r = pd.Series(_per_distinct(lambda x: _ROOT_SPELLINGS.get(x.strip()), root),
                   index=root.index, dtype=object)
-    # One computation per distinct (code, root) pair, found through integer pair codes.
-    code_ids, code_values = pd.factorize(code)
-    root_ids, root_values = pd.factorize(r, use_na_sentinel=False)
-    pair = code_ids.astype(np.int64) * (len(root_values) + 1) + root_ids
-    full = _per_distinct(
-        lambda k: _full_code((code_values[k // (len(root_values) + 1)],
-                              root_values[k % (len(root_values) + 1)])), pair)
-    return r, pd.Series(full, index=code.index, dtype=object)
+    keys = code.to_numpy(dtype=object) + "|" + r.fillna("").to_numpy(dtype=object)
+    return r, pd.Series(_per_distinct(_full_code, keys), index=code.index, dtype=object)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,7 +350,7 @@ def _events(ctx: ParseContext, raw: pd.DataFrame, day: pd.Series,
     out["attrs"] = _json_rows({
         "root_code": _j_text(list(roots)),
         "quad_class": _j_num(_numbers(g["QuadClass"])[0], True),
-        "is_root_event": ["true" if v.strip() == "1" else "false" for v in g["IsRootEvent"]],
+        "is_root_event": [_FLAGS.get(v.strip(), "null") for v in g["IsRootEvent"]],
         **attrs(g),
     })
     # ``original``: the EventCode as written when a zero was put back, and the FIPS code the

@@ -8,8 +8,9 @@ monitoring in West and Central Africa (the tables of IOM's gdidata package).
   ``migrant_stock``, category ``round <n>``; ``...,arrival,n``: the same stock by time of
   arrival, metric ``migrant_stock_by_arrival_time``, category = the arrival band.
 * ``t,fmp_country,fmp,from,to,n,n_conflict,...`` (gzip): daily individuals at flow monitoring
-  points, metric ``flow_monitoring_individuals`` (``n``) and
-  ``flow_monitoring_individuals_by_reason`` (``n_<reason>``, category = the reason).
+  points, metric ``flow_monitoring_individuals`` (``n``, route = ``FROM>TO``) and
+  ``flow_monitoring_individuals_by_reason`` (``n_<reason>``, category = the reason; stored only
+  when not zero, because four in five reason cells are zeros).
 
 Negative counts occur in the published tables (DTM balances "unknown" residuals so that the
 parts add up to a total); a negative number of people is not an observation, so they are

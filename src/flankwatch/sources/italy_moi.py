@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from flankwatch.errors import SourceAbort
 from flankwatch.model.country import to_iso3
 from flankwatch.sources.base import (
     Adapter,
@@ -41,21 +42,26 @@ SEA_ARRIVALS_YTD = "sea_arrivals_ytd"
 RECEPTION = "reception_population"
 #: "altre" (all other nationalities) in the nationality table: a FlankWatch pseudo-code.
 OTHERS = "OTH"
-#: Reception columns -> category.
+#: Reception columns -> category. onData's README calls them "Immigrati presenti ...", the
+#: files "Migranti presenti ...": the columns are matched on what follows "presenti".
 FACILITIES = {
-    "Migranti presenti negli hot spot": "hotspot",
-    "Migranti presenti nei centri di accoglienza": "reception_centre",
-    "Migranti presenti nei centri SIPROIMI": "siproimi",
-    "Migranti presenti nei centri SAI": "sai",
+    "presenti negli hot spot": "hotspot",
+    "presenti nei centri di accoglienza": "reception_centre",
+    "presenti nei centri siproimi": "siproimi",
+    "presenti nei centri sai": "sai",
 }
 RAW_COLUMNS = ("data", "valore", "note", "fonte", "data_report")
 DAILY_COLUMNS = ("date", "sea_arrivals", "report_date")
 YTD_COLUMNS = ("data_report", "nazione", "iso_3166-1", "valore")
-RECEPTION_COLUMNS = ("regione", "data_report", *(c.lower() for c in FACILITIES),
-                     "codiceregione", "denominazioneregione")
+RECEPTION_KEYS = ("regione", "data_report", "codiceregione")
+RECEPTION_EXTRA = ("denominazioneregione",)
 
 _OUT = ["id", "line", "original", "metric", "period_start", "precision", "value", "unit",
         "border_type", "nationality", "country", "area", "category"]
+#: The Ministry's page of the bulletins (PDF), and onData's CSV extraction of them.
+MINISTRY_URL = ("http://www.libertaciviliimmigrazione.dlci.interno.gov.it/it/documentazione/"
+                "statistica/cruscotto-statistico-giornaliero")
+ONDATA_URL = "https://raw.githubusercontent.com/ondata/liberiamoli-tutti/main/sbarchi-migranti/dati/"
 _META = dict(
     source=SOURCE,
     publisher="Ministero dell'Interno, Dipartimento per le libertà civili e l'immigrazione "
@@ -64,8 +70,6 @@ _META = dict(
     licence="Ministry bulletins: public information; onData extraction CC BY 4.0 (credit "
     "\"Fonte: Liberiamoli tutti! https://datibenecomune.substack.com/\")",
     cadence="half-monthly bulletins (daily figures)",
-    url="https://libertaciviliimmigrazione.dlci.interno.gov.it/documentazione/dati-e-statistiche/"
-    "cruscotto-statistico-giornaliero",
     tables=("observations",),
 )
 
@@ -144,6 +148,7 @@ class ItalyRawBulletins(Adapter):
 
     meta = SourceMeta(
         name="italy_moi_sea_arrivals_raw_bulletins",
+        url=ONDATA_URL + "sbarchi-per-giorno.csv",
         title="Italy, Ministry of the Interior: sea arrivals per day, every bulletin's table "
         "(overlapping bulletins)",
         formats=("csv: Data,Valore,Note,Fonte,Data_Report",),
@@ -193,6 +198,7 @@ class ItalyDailySeaArrivals(Adapter):
 
     meta = SourceMeta(
         name="italy_moi_sea_arrivals_daily",
+        url=MINISTRY_URL,
         title="Italy, Ministry of the Interior: sea arrivals per day (one row per day, latest "
         "bulletin)",
         formats=("csv: date,sea_arrivals,report_date",),
@@ -223,6 +229,7 @@ class ItalyNationalityYtd(Adapter):
 
     meta = SourceMeta(
         name="italy_moi_sea_arrivals_nationality_ytd",
+        url=ONDATA_URL + "nazionalita.csv",
         title="Italy, Ministry of the Interior: sea arrivals since 1 January by declared "
         "nationality, per bulletin",
         formats=("csv: Data_Report,Nazione,ISO_3166-1,Valore",),
@@ -262,28 +269,54 @@ class ItalyNationalityYtd(Adapter):
                                                    "period_start"]))
 
 
+def _facility(column: str) -> str | None:
+    """The category of a reception column ("Migranti presenti nei centri SAI" -> "sai")."""
+    text = " ".join(column.lower().split())
+    for suffix, category in FACILITIES.items():
+        if text.endswith(suffix) and text.split(" presenti", 1)[0] in ("migranti", "immigrati"):
+            return category
+    return None
+
+
 class ItalyReceptionByRegion(Adapter):
     """People in reception (hotspots, first reception centres, SIPROIMI/SAI) per region."""
 
     meta = SourceMeta(
         name="italy_moi_reception_by_region",
+        url=ONDATA_URL + "accoglienza.csv",
         title="Italy, Ministry of the Interior: migrants in reception by region and kind of "
         "facility, per bulletin",
-        formats=("csv: Regione,Data_Report," + ",".join(FACILITIES)
-                 + ",CodiceRegione,DenominazioneRegione",),
+        formats=("csv: Regione,Data_Report,Migranti presenti negli hot spot,... nei centri di "
+                 "accoglienza,... nei centri SIPROIMI,... nei centri SAI,CodiceRegione,"
+                 "DenominazioneRegione",),
         count_assertions={"observations": (1, 100_000)},
         **_META,  # type: ignore[arg-type]
     )
 
+    @staticmethod
+    def _layout(fields: list[str]) -> dict[str, str] | None:
+        """Facility column -> category, if ``fields`` is this layout's header."""
+        if [f.lower() for f in fields[:2]] != ["regione", "data_report"]:
+            return None
+        rest = [f for f in fields[2:] if f.lower() not in RECEPTION_KEYS + RECEPTION_EXTRA]
+        found = {f: _facility(f) for f in rest}
+        if not found or None in found.values() \
+                or "codiceregione" not in [f.lower() for f in fields]:
+            return None
+        return {f: c for f, c in found.items() if c is not None}
+
     def sniff(self, path: Path, head: str) -> int:
-        return 90 if tuple(header_fields(head)) == RECEPTION_COLUMNS else 0
+        return 90 if self._layout(header_fields(head)) else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        wide = read_csv_raw(ctx, expected=["Regione", "Data_Report", "CodiceRegione",
-                                           *FACILITIES])
+        wide = read_csv_raw(ctx, expected=["Regione", "Data_Report", "CodiceRegione"])
+        facilities = self._layout([c for c in wide.columns if not c.startswith("_")])
+        if facilities is None:
+            raise SourceAbort(ctx.file, "header is not Regione, Data_Report, <Migranti "
+                              "presenti ...>, CodiceRegione", line=1)
         wide["period_start"] = _resolve(wide["Data_Report"], _day)
-        wide["area"] = wide["Regione"].str.strip()
-        wide["_code"] = wide["CodiceRegione"].str.strip()
+        wide["area"] = _resolve(wide["Regione"], str.strip)
+        wide["_code"] = _resolve(wide["CodiceRegione"], str.strip)
         reason = _first_reason(wide.index, [
             (wide["period_start"].isna(), "bulletin date is not a date", wide["Data_Report"]),
             (wide["area"] == "", "empty region name", None),
@@ -293,7 +326,7 @@ class ItalyReceptionByRegion(Adapter):
         ctx.reject_rows(wide, reason != "", reason)
         wide = wide.loc[reason == ""]
         long = wide.melt(id_vars=["_line", "_raw", "period_start", "area", "_code"],
-                         value_vars=list(FACILITIES), var_name="_col", value_name="_n")
+                         value_vars=list(facilities), var_name="_col", value_name="_n")
         long["value"], blank = _counts(long["_n"])
         bad = ~blank & (long["value"].isna() | (long["value"] < 0))
         if bad.any():
@@ -305,7 +338,7 @@ class ItalyReceptionByRegion(Adapter):
         # A blank cell: that kind of facility was not reported for the region in that
         # bulletin (SIPROIMI became SAI in 2021; hotspots exist in a few regions): no figure.
         long = long.loc[~blank & ~bad].rename(columns={"_line": "line"})
-        long["category"] = long["_col"].map(FACILITIES)
+        long["category"] = long["_col"].map(facilities)
         long["metric"] = RECEPTION
         long["precision"] = "day"
         long["country"] = "ITA"

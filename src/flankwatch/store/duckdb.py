@@ -45,7 +45,8 @@ class DuckDBStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
             raise StoreError(f"{self.path}: no store here (run `flankwatch ingest` first)")
-        config: dict[str, Any] = {}
+        # DuckDB's own progress bar would print to stdout and corrupt `--json` outputs.
+        config: dict[str, Any] = {"enable_progress_bar": False}
         if threads:
             config["threads"] = threads
         try:
@@ -251,6 +252,12 @@ class Writer:
             "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [f.run_id, f.path, f.sha256, f.source, f.adapter, f.status, f.read, f.stored,
              f.duplicates, f.quarantined, f.error, f.started_at, f.finished_at],
+        )
+
+    def mark_interrupted_runs(self) -> None:
+        """Runs still "running" when a new one starts were killed: one writer at a time."""
+        self.con.execute(
+            "UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'"
         )
 
     def record_run(self, run_id: str, started_at: datetime, paths: Sequence[str],

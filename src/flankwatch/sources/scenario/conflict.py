@@ -24,8 +24,8 @@ import numpy as np
 
 from flankwatch.sources.scenario.truth import Plan, add_months, month_index, ym
 
-#: The 49 columns of UCDP GED 23.1, as in the real CSV's header line.
-HEADER = (
+#: The header line of UCDP GED 23.1 (49 columns), as in the real CSV.
+HEADER_LINE = (
     "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,"
     "conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,"
     "side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,"
@@ -33,7 +33,8 @@ HEADER = (
     "where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,"
     "country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,"
     "deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob"
-).split(",")
+)
+HEADER = HEADER_LINE.split(",")
 
 FIRST, LAST = date(2021, 1, 1), date(2025, 12, 1)
 GROUP = "Harmattan Front"

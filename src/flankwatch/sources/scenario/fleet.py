@@ -70,7 +70,7 @@ class Ship:
 
     def static(self) -> dict[str, int | str | float]:
         """The fields of an AIS type 5 message except the voyage ones."""
-        bow = int(round(self.length_m * 0.8))
+        bow = round(self.length_m * 0.8)
         port = self.beam_m // 2
         return {"msg_type": 5, "mmsi": self.mmsi, "ais_version": 0, "imo": self.imo,
                 "callsign": self.call_sign, "shipname": self.name,

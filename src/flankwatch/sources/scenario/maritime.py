@@ -14,20 +14,23 @@ The file mimics ``ais/aisdb_tagblock_aivdm_2021-11-01.nm4``: one sentence per li
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
 from flankwatch.sources.scenario import nmea
 from flankwatch.sources.scenario.fleet import SANCTIONED_TANKER_NAMES, FleetBuilder, Ship
 from flankwatch.sources.scenario.seaways import (
+    FISHING_GROUNDS,
     NM_M,
     NODES,
     OPEN_SEA,
     PORTS,
     THROUGH,
-    FISHING_GROUNDS,
     LatLon,
     destinations,
     distance_nm,
@@ -68,6 +71,16 @@ class Voyage:
     track: Track
     silent: list[tuple[float, float]] = field(default_factory=list)
     spoof: tuple[float, float, float, float] | None = None  # start, end, bearing, nm
+
+
+@dataclass(frozen=True, slots=True)
+class Planted:
+    """A planned rendezvous or loitering episode (its truth is measured on the messages)."""
+
+    ships: tuple[Ship, ...]
+    start: float
+    end: float
+    place: str
 
 
 def _jitter(p: LatLon, rng: np.random.Generator, metres: float) -> LatLon:
@@ -152,7 +165,7 @@ def _fisher(ship: Ship, rng: np.random.Generator, home: str) -> Voyage:
 def _to_meet(origin: str, path: list[LatLon], meet_s: float, speed: float,
              rng: np.random.Generator, destination: str = "") -> Track:
     """A track that lies at ``origin`` and sails ``path`` to arrive exactly at ``meet_s``."""
-    length = sum(distance_nm(a, b) for a, b in zip(path, path[1:], strict=False))
+    length = sum(distance_nm(a, b) for a, b in itertools.pairwise(path))
     berth = _jitter(PORTS[origin].berth, rng, 200)
     length += distance_nm(berth, path[0])
     depart = meet_s - length / speed * 3600.0
@@ -162,24 +175,26 @@ def _to_meet(origin: str, path: list[LatLon], meet_s: float, speed: float,
     return track
 
 
-def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, dict[str, object]]]:
+def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, Planted]]:
     """All voyages, and the plan of each planted event (refined later from the messages)."""
     fb = FleetBuilder(rng)
     tanker_name = SANCTIONED_TANKER_NAMES[int(rng.integers(len(SANCTIONED_TANKER_NAMES)))]
     voyages: list[Voyage] = []
-    plans: dict[str, dict[str, object]] = {}
+    plans: dict[str, Planted] = {}
 
     # Rendezvous 1: the listed tanker takes a cargo from a tanker out of Misrata, then leaves.
     a = fb.ship("tanker", name=tanker_name, flag="CMR", role="rendezvous-1")
     b = fb.ship("tanker", flag="LBY", role="rendezvous-1")
     meet1 = float(rng.uniform(12, 18)) * 3600
     spot1 = _spot("MALTA_LIBYA_GAP", rng, 6)
-    drift = (float(rng.uniform(0, 360)), float(rng.uniform(0.25, 0.45)))
+    drift = (float(rng.uniform(0, 360)), float(rng.uniform(0.1, 0.25)))
     hold1 = float(rng.uniform(3.0, 3.5))
     ta = _to_meet("VALLETTA", [PORTS["VALLETTA"].approach, NODES["MALTA_E"],
-                                  offset(spot1, 45.0, 0.045)], meet1, 11.0, rng)
+                                  offset(spot1, 45.0, 0.045)], meet1, 11.0, rng,
+                  "FOR ORDERS")
     tb = _to_meet("MISRATA", [PORTS["MISRATA"].approach, NODES["MISRATA_N"],
-                                 offset(spot1, 225.0, 0.045)], meet1, 10.5, rng)
+                                 offset(spot1, 225.0, 0.045)], meet1, 10.5, rng,
+                  "MISRATA OPL")
     for t, head in ((ta, 30.0), (tb, 210.0)):
         t.hold(hold1, status=UNDERWAY, drift_kn=drift[1], drift_deg=drift[0], heading=head)
     ta.sail([NODES["IONIAN_S"], NODES["EAST_GATE"]], 12.0, destination="PORT SAID")
@@ -187,8 +202,7 @@ def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, dict[
     _arrive("MISRATA", tb, rng, (8, 16), 10.5)
     _hop_on(tb, "MISRATA", rng, 10.5)
     voyages += [Voyage(a, ta), Voyage(b, tb)]
-    plans["rendezvous-1"] = {"ships": [a, b], "start": meet1, "end": meet1 + hold1 * 3600,
-                             "place": "MALTA_LIBYA_GAP"}
+    plans["rendezvous-1"] = Planted((a, b), meet1, meet1 + hold1 * 3600, "MALTA_LIBYA_GAP")
 
     # Rendezvous 2: a tanker out of Tripoli meets a Zuwara fishing boat off Zuwara.
     c = fb.ship("tanker", role="rendezvous-2")
@@ -196,11 +210,11 @@ def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, dict[
     meet2 = float(rng.uniform(38, 46)) * 3600
     spot2 = _spot("ZUWARA_OFFING", rng, 3)
     hold2 = float(rng.uniform(3.0, 3.5))
-    drift = (float(rng.uniform(0, 360)), float(rng.uniform(0.25, 0.45)))
+    drift = (float(rng.uniform(0, 360)), float(rng.uniform(0.1, 0.25)))
     tc = _to_meet("TRIPOLI", [PORTS["TRIPOLI"].approach, NODES["TRIPOLI_N"],
-                                 offset(spot2, 90.0, 0.04)], meet2, 10.0, rng)
+                                 offset(spot2, 90.0, 0.04)], meet2, 10.0, rng, "TUNIS")
     tf = _to_meet("ZUWARA", [PORTS["ZUWARA"].approach, offset(spot2, 270.0, 0.04)],
-                  meet2, 8.0, rng)
+                  meet2, 8.0, rng, "ZUWARA")
     for t, head in ((tc, 0.0), (tf, 180.0)):
         t.hold(hold2, status=UNDERWAY, drift_kn=drift[1], drift_deg=drift[0], heading=head)
     tc.sail([NODES[n] for n in ("GABES_E", "MAHDIA_OFF", "CAP_BON_E", "CAP_BON_N", "TUN_NORTH",
@@ -212,8 +226,7 @@ def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, dict[
     tf.hold(float(rng.uniform(4, 8)), status=MOORED)
     _fish(tf, "ZUWARA", rng)
     voyages += [Voyage(c, tc), Voyage(f, tf)]
-    plans["rendezvous-2"] = {"ships": [c, f], "start": meet2, "end": meet2 + hold2 * 3600,
-                             "place": "ZUWARA_OFFING"}
+    plans["rendezvous-2"] = Planted((c, f), meet2, meet2 + hold2 * 3600, "ZUWARA_OFFING")
 
     # Dark period 1: a tanker from Benghazi falls silent in the open Ionian.
     e = fb.ship("tanker", role="dark-1")
@@ -223,13 +236,13 @@ def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, dict[
     te.sail(lane[1:-1], 11.5, destination="AUGUSTA")
     _arrive("AUGUSTA", te, rng, (10, 20), 11.5)
     _hop_on(te, "AUGUSTA", rng, 11.5)
-    to_open = sum(distance_nm(p, q) for p, q in zip(lane[:3], lane[1:3], strict=False))
+    to_open = sum(distance_nm(p, q) for p, q in itertools.pairwise(lane[:3]))
     g1 = te.time_at_distance(to_open + float(rng.uniform(40, 60)))
     voyages.append(Voyage(e, te, silent=[(g1, g1 + float(rng.uniform(9, 13)) * 3600)]))
 
     # Dark period 2: a westbound cargo ship falls silent between Crete's latitude and Sicily.
     g = fb.ship("cargo", role="dark-2")
-    tg = Track(float(rng.uniform(-4, 6)) * 3600, NODES["EAST_GATE"])
+    tg = Track(float(rng.uniform(0.5, 6)) * 3600, NODES["EAST_GATE"])
     tg.sail([NODES[n] for n in THROUGH[1:]], float(rng.uniform(12, 13.5)),
             destination="GIBRALTAR")
     g2 = tg.time_at_distance(float(rng.uniform(50, 70)))
@@ -239,7 +252,7 @@ def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, dict[
     h = fb.ship("cargo", role="loitering-1")
     spot_l1 = _spot("MEDINA_BANK", rng, 4)
     th = _to_meet("VALLETTA", [PORTS["VALLETTA"].approach, NODES["MALTA_E"], spot_l1],
-                  float(rng.uniform(22, 28)) * 3600, 12.0, rng)
+                  float(rng.uniform(22, 28)) * 3600, 12.0, rng, "BENGHAZI")
     l1 = (th.end, th.end + float(rng.uniform(5.5, 7.0)) * 3600)
     th.wander((l1[1] - l1[0]) / 3600, (0.4, 1.3), rng, step_h=(0.5, 1.2),
               destination="BENGHAZI")
@@ -253,22 +266,22 @@ def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, dict[
     spot_l2 = _spot("SIRTE_OFFING", rng, 5)
     ti = _to_meet("AUGUSTA", [PORTS["AUGUSTA"].approach, NODES["SIRACUSA_E"],
                                  NODES["PASSERO_SE"], spot_l2],
-                  float(rng.uniform(44, 52)) * 3600, 11.0, rng)
+                  float(rng.uniform(44, 52)) * 3600, 11.0, rng, "MISRATA")
     l2 = (ti.end, ti.end + float(rng.uniform(5.5, 7.5)) * 3600)
     ti.wander((l2[1] - l2[0]) / 3600, (0.4, 1.3), rng, step_h=(0.5, 1.2),
               destination="MISRATA")
     ti.sail([NODES["MISRATA_N"], PORTS["MISRATA"].approach], 11.0, destination="MISRATA")
     _arrive("MISRATA", ti, rng, (20, 30), 11.0)
     voyages.append(Voyage(i, ti))
-    plans["loitering-1"] = {"ships": [h], "start": l1[0], "end": l1[1], "place": "MEDINA_BANK"}
-    plans["loitering-2"] = {"ships": [i], "start": l2[0], "end": l2[1], "place": "SIRTE_OFFING"}
+    plans["loitering-1"] = Planted((h,), l1[0], l1[1], "MEDINA_BANK")
+    plans["loitering-2"] = Planted((i,), l2[0], l2[1], "SIRTE_OFFING")
 
     # Spoofing: an eastbound cargo ship reports itself ~45 nm north for about half an hour.
     j = fb.ship("cargo", role="spoofing-1")
     tj = Track(-float(rng.uniform(0, 8)) * 3600, NODES["WEST_GATE"])
     tj.sail([NODES[n] for n in reversed(THROUGH[:-1])], 13.0, destination="PORT SAID")
     ionian = sum(distance_nm(NODES[p], NODES[q]) for p, q in
-                 zip(THROUGH[::-1][:5], THROUGH[::-1][1:6], strict=False))
+                 itertools.pairwise(THROUGH[::-1][:6]))
     s0 = tj.time_at_distance(ionian + float(rng.uniform(60, 100)))
     voyages.append(Voyage(j, tj, spoof=(s0, s0 + float(rng.uniform(20, 35)) * 60,
                                         float(rng.uniform(-15, 15)), float(rng.uniform(40, 55)))))
@@ -281,8 +294,9 @@ def build_fleet(rng: np.random.Generator) -> tuple[list[Voyage], dict[str, dict[
     voyages += [_hopper(fb.ship("tanker"), rng) for _ in range(3)]
     voyages += [_ferry(fb.ship("passenger"), rng, other) for other in
                 ("CATANIA", "AUGUSTA", "CATANIA")]
-    voyages += [_fisher(fb.ship("fishing"), rng, _FISHING_HOMES[n % len(_FISHING_HOMES)])
-                for n in range(11)]
+    homes = [_FISHING_HOMES[n % len(_FISHING_HOMES)] for n in range(11)]
+    voyages += [_fisher(fb.ship("fishing", flag=PORTS[home].country), rng, home)
+                for home in homes]
     return voyages, plans
 
 
@@ -320,7 +334,7 @@ def _positions(v: Voyage, times: list[int], rng: np.random.Generator, t0: int) -
             "turn": -128 if resting else 0, "speed": round(min(sog, 102.2), 1),
             "accuracy": 1, "lon": round(lon, 6), "lat": round(lat, 6),
             "course": round(cog, 1) % 360,
-            "heading": int(round(fix.heading + n_head * 2)) % 360,
+            "heading": round(fix.heading + n_head * 2) % 360,
             "second": (t0 + t) % 60, "maneuver": 0, "raim": 0, "radio": 0,
         }
         out.append((msg, Report(t, float(msg["lat"]), float(msg["lon"]), float(msg["speed"]))))
@@ -348,7 +362,7 @@ def _static_times(v: Voyage, rng: np.random.Generator) -> list[int]:
     return out
 
 
-def write_ais(path: Path, rng: np.random.Generator, start: datetime) -> dict[str, object]:
+def write_ais(path: Path, rng: np.random.Generator, start: datetime) -> dict[str, Any]:
     """Write the AIS log for the 72 h from ``start`` (UTC); return its ground truth."""
     voyages, plans = build_fleet(rng)
     t0 = int(start.timestamp())
@@ -390,14 +404,14 @@ def _metres(p: LatLon, q: LatLon) -> float:
     return distance_nm(p, q) * NM_M
 
 
-def _truth(voyages: list[Voyage], plans: dict[str, dict[str, object]],
+def _truth(voyages: list[Voyage], plans: dict[str, Planted],
            reports: dict[int, list[Report]], start: datetime, messages: int
-           ) -> dict[str, object]:
-    events: list[dict[str, object]] = []
+           ) -> dict[str, Any]:
+    events: list[dict[str, Any]] = []
     for key in ("rendezvous-1", "rendezvous-2"):
         plan = plans[key]
-        a, b = plan["ships"]  # type: ignore[misc]
-        s, e = float(plan["start"]), float(plan["end"])  # type: ignore[arg-type]
+        a, b = plan.ships
+        s, e = plan.start, plan.end
         ra, rb = _within(reports[a.mmsi], s, e), _within(reports[b.mmsi], s, e)
         seps = [min((_metres((x.lat, x.lon), (y.lat, y.lon)) for y in rb
                      if abs(y.t - x.t) <= 600), default=float("inf")) for x in ra]
@@ -407,13 +421,13 @@ def _truth(voyages: list[Voyage], plans: dict[str, dict[str, object]],
             "lat": round(float(np.mean([r.lat for r in ra])), 5),
             "lon": round(float(np.mean([r.lon for r in ra])), 5),
             "max_separation_m": round(max(seps), 1),
-            "max_sog_kn": max(r.sog for r in ra + rb), "place": plan["place"],
+            "max_sog_kn": max(r.sog for r in ra + rb), "place": plan.place,
         })
     for v in voyages:
         reps = reports[v.ship.mmsi]
-        for a, b in v.silent:
-            before = [r for r in reps if r.t < a][-1]
-            after = next(r for r in reps if r.t > b)
+        for off, on in v.silent:
+            before = [r for r in reps if r.t < off][-1]
+            after = next(r for r in reps if r.t > on)
             events.append({
                 "id": f"ais-{v.ship.role}", "type": "dark_period", "mmsi": [v.ship.mmsi],
                 "names": [v.ship.name], "start": _iso(start, before.t),
@@ -423,15 +437,15 @@ def _truth(voyages: list[Voyage], plans: dict[str, dict[str, object]],
             })
     for key in ("loitering-1", "loitering-2"):
         plan = plans[key]
-        (ship,) = plan["ships"]  # type: ignore[misc]
-        s, e = float(plan["start"]), float(plan["end"])  # type: ignore[arg-type]
+        (ship,) = plan.ships
+        s, e = plan.start, plan.end
         reps = _within(reports[ship.mmsi], s, e)
         events.append({
             "id": f"ais-{key}", "type": "loitering", "mmsi": [ship.mmsi], "names": [ship.name],
             "start": _iso(start, s), "end": _iso(start, e),
             "lat": round(float(np.mean([r.lat for r in reps])), 5),
             "lon": round(float(np.mean([r.lon for r in reps])), 5),
-            "max_sog_kn": max(r.sog for r in reps), "place": plan["place"],
+            "max_sog_kn": max(r.sog for r in reps), "place": plan.place,
         })
     for v in voyages:
         if v.spoof is None:

@@ -123,7 +123,8 @@ def simulate(plan: Plan, rng: np.random.Generator) -> dict[tuple[str, str, str],
 def _add_campaign(out: dict[tuple[str, str, str], np.ndarray], plan: Plan,
                   rng: np.random.Generator, ms: list[date]) -> None:
     c = plan.campaign
-    base = sum(v for (r, t, _), v in out.items() if (r, t) == (c.route, c.border_type))
+    base: np.ndarray = np.sum([v for (r, t, _), v in out.items()
+                               if (r, t) == (c.route, c.border_type)], axis=0)
     first = month_index(c.onset)
     before = float(np.mean(base[first - 12:first]))
     peak = c.amplitude * max(before, 40.0)
@@ -152,7 +153,7 @@ def write_frontex(path: Path, plan: Plan, rng: np.random.Generator) -> tuple[
                     w.writerow([key[0], key[1], key[2], ym(m), v])
     totals: dict[tuple[str, str], np.ndarray] = {}
     for (route, btype, _), series in counts.items():
-        totals[(route, btype)] = totals.get((route, btype), 0) + series
+        totals[(route, btype)] = totals.get((route, btype), np.zeros(len(ms), dtype=int)) + series
     return [_describe(s, counts, plan) for s in (plan.campaign, plan.cmr, plan.war)], totals
 
 
@@ -160,13 +161,14 @@ def _describe(s: Surge, counts: dict[tuple[str, str, str], np.ndarray],
               plan: Plan) -> dict[str, Any]:
     """An episode as the data show it: measured peak, baseline and nationality shares."""
     series = {k[2]: v for k, v in counts.items() if (k[0], k[1]) == (s.route, s.border_type)}
-    total = sum(series.values())
+    ms = months()
+    zero = np.zeros(len(ms), dtype=int)
+    total: np.ndarray = np.sum([*series.values()], axis=0)
     o, e = month_index(s.onset), month_index(s.end)
     peak_i = o + int(np.argmax(total[o:e + 1]))
     before = total[o - 12:o]
-    drivers = sum(series.get(k, 0) for k in s.drivers)
+    drivers: np.ndarray = np.sum([series.get(k, zero) for k in s.drivers], axis=0)
     share_before = float(np.sum(drivers[o - 12:o]) / max(float(np.sum(before)), 1.0))
-    ms = months()
     out: dict[str, Any] = {
         "id": s.key, "domain": "migration", "label": s.label,
         "file": "data/frontex/scenario_ibc_monthly_route_nationality_long.csv",

@@ -173,8 +173,9 @@ def _row(rng: np.random.Generator, day: date, code: str, a1: Country, role1: str
     articles = max(1, mentions - int(rng.integers(0, 3)))
     tone = rng.normal(-1.0 if quad <= 2 else -5.5, 2.0)
     added = f"{day:%Y%m%d}{int(rng.integers(0, 24)):02d}{15 * int(rng.integers(0, 4)):02d}00"
+    story = int(rng.integers(100_000, 1_000_000))
     url = (f"https://{site}.example.{rng.choice(['com', 'org', 'net'])}/"
-           f"{day:%Y/%m/%d}/{a1.name.lower().replace(' ', '-')}-{int(rng.integers(1e5, 1e6))}")
+           f"{day:%Y/%m/%d}/{a1.name.lower().replace(' ', '-')}-{story}")
     return [
         "", f"{day:%Y%m%d}", f"{day:%Y%m}", f"{day.year}",
         f"{day.year + (day.month * 30 + day.day) / 365:.4f}",
