@@ -89,7 +89,7 @@ LINES = [
     LONELY[0],                                                                 # 12
     BINARY8,                                                                   # 13
     sealed("AIVDM,1,1,,A,,0"),                                                 # 14
-    sealed("GPGGA,184353.07,1929.045,S,02410.506,E,1,04,2.6,100.00,M,-33.9,M,,0000", "$"),
+    sealed("GPGGA,120000.00,3815.000,N,01530.000,E,1,08,0.9,12.0,M,40.0,M,,", "$"),
     "garbage",                                                                 # 16
     POS3 + ",d-100,S1000,t120000.00,T00.0,r000000001,1700000200,1700000141",   # 17
     TYPE19,                                                                    # 18
@@ -174,8 +174,9 @@ def test_ids_follow_station_time_and_sentences(tmp_path: Path) -> None:
 
 def test_short_and_corrupt_payloads_are_quarantined(tmp_path: Path) -> None:
     short = sealed("AIVDM,1,1,,A," + POS1[14:30] + ",0")  # 96 bits of a 168-bit report
-    bad_char = sealed("AIVDM,1,1,,A,13HOI:0P0000VOHL{nHQKwvL05Ip,0")
-    fill = sealed("AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,7")
+    payload = POS1.split(",")[5]
+    bad_char = sealed(f"AIVDM,1,1,,A,{payload[:10]}{{{payload[11:]},0")
+    fill = sealed(f"AIVDM,1,1,,A,{payload},7")
     path = write(tmp_path, "bad.nmea", "\n".join([short, bad_char, fill]))
     rows, ctx = parse_all(AisNmea(), path)
     assert rows == {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
@@ -110,12 +110,18 @@ _US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d
 def _dates(raw: pd.Series) -> pd.Series:
     """GED dates in any of the published spellings -> UTC midnight (NaT when not a date).
 
-    Every GED time is midnight: the time part, when written, carries no information."""
-    iso = raw.str.extract(_ISO_DATE, expand=False)
-    us = raw.str.extract(_US_DATE)
+    Every GED time is midnight: the time part, when written, carries no information. Each
+    distinct spelling is parsed once."""
+    if raw.empty:
+        return pd.Series(pd.to_datetime([], utc=True), index=raw.index)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    text = pd.Series(uniques, dtype=object)
+    iso = text.str.extract(_ISO_DATE, expand=False)
+    us = text.str.extract(_US_DATE)
     us_text = us[2] + "-" + us[0].str.zfill(2) + "-" + us[1].str.zfill(2)
-    return pd.to_datetime(iso.where(iso.notna(), us_text), format="%Y-%m-%d", errors="coerce",
-                          utc=True)
+    parsed = pd.to_datetime(iso.where(iso.notna(), us_text), format="%Y-%m-%d",
+                            errors="coerce", utc=True)
+    return pd.Series(parsed.array.take(codes), index=raw.index)
 
 
 def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -160,9 +166,23 @@ def _ints(values: pd.Series) -> list[int | None]:
     return [None if v != v else int(v) for v in values]
 
 
+def _per_distinct(fn: Callable[[Any], Any], values: pd.Series | np.ndarray) -> list[Any]:
+    """``fn`` of each value, computed once per distinct value (GED repeats its countries,
+    actors, places and dates thousands of times; hashing is much cheaper than ``fn``)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [fn(u) for u in uniques]
+    result: list[Any] = mapped[codes].tolist()
+    return result
+
+
+def _strip(v: str) -> str | None:
+    return v.strip() or None
+
+
 def _texts(values: pd.Series) -> list[str | None]:
-    """Trimmed text, blank -> None (a list comprehension: pandas' ``.str`` is slower here)."""
-    return [v.strip() or None for v in values]
+    """Trimmed text, blank -> None."""
+    return _per_distinct(_strip, values)
 
 
 # JSON for ``attrs`` and ``original`` is assembled from columns of pre-encoded values: it is
@@ -191,7 +211,8 @@ def _events(ctx: ParseContext, raw: pd.DataFrame) -> pd.DataFrame:
     # GeoJSON writers may turn integer ids into floats ("36210.0"): the id is the integer.
     ged_id = raw["id"].str.strip().str.replace(r"\.0+$", "", regex=True)
     r.add(~ged_id.str.fullmatch(r"\d+"), "GED id is missing or not a number", ged_id)
-    tov = raw["type_of_violence"].str.strip().str.replace(r"\.0+$", "", regex=True)
+    tov = pd.Series(_per_distinct(lambda v: re.sub(r"\.0+$", "", v.strip()),
+                                  raw["type_of_violence"]), index=raw.index, dtype=object)
     r.add(~tov.isin(list(VIOLENCE)), "type_of_violence is not 1, 2 or 3", tov)
     start, end = _dates(raw["date_start"]), _dates(raw["date_end"])
     r.add(start.isna(), "date_start is not a date", raw["date_start"])
@@ -211,7 +232,8 @@ def _events(ctx: ParseContext, raw: pd.DataFrame) -> pd.DataFrame:
         nums[col] = values
     r.add(nums["best"].isna(), "best (the best estimate of deaths) is blank")
     name = pd.Series(_texts(raw["country"]), index=raw.index, dtype=object)
-    iso = pd.Series([_country(n) if n else None for n in name], index=raw.index, dtype=object)
+    iso = pd.Series(_per_distinct(lambda n: _country(n) if n else None, name.fillna("")),
+                    index=raw.index, dtype=object)
     r.add(iso.isna() & name.notna(), "unknown GED country name", name)
     ctx.reject_rows(raw, r.bad, r.reason)
 
@@ -229,7 +251,8 @@ def _events(ctx: ParseContext, raw: pd.DataFrame) -> pd.DataFrame:
     out["time_precision"] = prec[good].astype(int).map(DATE_PRECISION)
     out["lon"], out["lat"] = lon[good], lat[good]
     out["location_precision"] = pd.array(_ints(nums["where_prec"][good]), dtype="Int64")
-    out["h3"] = [h3_cell(x, y) for x, y in zip(out["lon"], out["lat"], strict=True)]
+    points = out["lon"].to_numpy(dtype=float) + 1j * out["lat"].to_numpy(dtype=float)
+    out["h3"] = _per_distinct(lambda z: h3_cell(z.real, z.imag), points)
     out["country"] = iso[good]
     for field, col in (("admin1", "adm_1"), ("admin2", "adm_2"), ("location", "where_coordinates"),
                        ("actor1", "side_a"), ("actor2", "side_b"), ("code", "conflict_new_id"),
@@ -268,16 +291,23 @@ def _attrs(g: pd.DataFrame, ints: dict[str, pd.Series], prec: pd.Series) -> list
 
 def _originals(g: pd.DataFrame, names: pd.Series) -> list[str | None]:
     """The GED country name (always normalised to ISO-3) and the date texts that were not
-    already plain ``YYYY-MM-DD``."""
-    plain = r"\d{4}-\d{2}-\d{2}"
-    ds = g["date_start"].where(~g["date_start"].str.fullmatch(plain), None)
-    de = g["date_end"].where(~g["date_end"].str.fullmatch(plain), None)
-    out: list[str | None] = []
-    for name, s, e in zip(names, ds, de, strict=True):
-        parts = [f"{encode_basestring(k)}: {encode_basestring(v)}"
-                 for k, v in (("country", name), ("date_start", s), ("date_end", e)) if v]
-        out.append("{" + ", ".join(parts) + "}" if parts else None)
-    return out
+    already plain ``YYYY-MM-DD``; one JSON text per distinct combination."""
+    keys = (names.fillna("").to_numpy(dtype=object) + "\x1f" + g["date_start"].to_numpy(
+        dtype=object) + "\x1f" + g["date_end"].to_numpy(dtype=object))
+    return _per_distinct(_original, keys)
+
+
+def _original(key: str) -> str | None:
+    name, start, end = key.split("\x1f")
+    parts = [f"{encode_basestring(k)}: {encode_basestring(v)}"
+             for k, v, plain in (("country", name, not name), ("date_start", start,
+                                                                 _PLAIN_DATE.fullmatch(start)),
+                                 ("date_end", end, _PLAIN_DATE.fullmatch(end)))
+             if not plain]
+    return "{" + ", ".join(parts) + "}" if parts else None
+
+
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _in_batches(ctx: ParseContext, raw: pd.DataFrame) -> Iterator[Batch]:

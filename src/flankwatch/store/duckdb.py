@@ -45,14 +45,15 @@ class DuckDBStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
             raise StoreError(f"{self.path}: no store here (run `flankwatch ingest` first)")
-        # DuckDB's own progress bar would print to stdout and corrupt `--json` outputs.
-        config: dict[str, Any] = {"enable_progress_bar": False}
+        config: dict[str, Any] = {}
         if threads:
             config["threads"] = threads
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        # DuckDB's own progress bar would print to stdout and corrupt `--json` outputs.
+        self.con.execute("SET enable_progress_bar = false")
         self._lock = threading.RLock()
         if not read_only:
             self.migrate()

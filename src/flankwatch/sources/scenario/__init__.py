@@ -61,8 +61,9 @@ def generate(out_dir: Path, *, seed: int = 7) -> list[Path]:
     ais = write_ais(path["ais"], streams["maritime"], plan.ais_start)
     sanctions = write_un_list(path["un_sanctions"], plan, ais["sanctioned_tanker"])
     maritime = [{**e, "domain": "maritime", "label": e["type"], "file": FILES["ais"],
-                 "expected_detection": {
-        "alert": e["type"], "criteria": ais["criteria"][e["type"]]}} for e in ais["events"]]
+                 "expected_detection": {"alert": e["type"],
+                                        "criteria": ais["criteria"][e["type"]]}}
+                for e in ais["events"]]
     context = {
         "plan": {
             "transit_state": plan.transit_state, "target_state": plan.target_state,
