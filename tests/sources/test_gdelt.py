@@ -394,15 +394,17 @@ def test_real_subset(store: DuckDBStore) -> None:
 def test_real_cameo_codes_and_yemen_counts(store: DuckDBStore) -> None:
     codes = ingest_one(store, real_file("gdelt/CAMEO.eventcodes.txt"))
     assert (codes.tally.read, codes.tally.stored, codes.tally.quarantined) == (314, 314, 0)
+    assert ingest_one(store, real_file("gdelt/CAMEO.eventcodes.txt")).tally.duplicates == 314
     table = store.reader().select(Query.build("codes", where={"scheme": "cameo"}))
     assert len(table) == 310
     assert table.set_index("code").loc["190", "label"] == \
         "Use conventional military force, not specified below"
 
-    counts = ingest_one(store, real_file(
-        "gdelt/gdelt_yemen_monthly_event_counts_by_cameo_2010_2016.csv"))
+    yemen = real_file("gdelt/gdelt_yemen_monthly_event_counts_by_cameo_2010_2016.csv")
+    counts = ingest_one(store, yemen)
     assert (counts.tally.read, counts.tally.stored, counts.tally.quarantined) == (9_226, 9_226, 0)
     assert counts.tally.balanced and not counts.warnings
+    assert ingest_one(store, yemen).tally.duplicates == 9_226
     april = store.reader().select(Query.build("observations", start="2015-04", end="2015-05"))
     assert april["value"].sum() == 34_459
     assert set(april["country"]) == {"YEM"} and "035" in set(

@@ -318,7 +318,8 @@ def _monthly_best(store: DuckDBStore, max_prec: int) -> pd.Series:
 
 @pytest.mark.realdata
 def test_real_syria_file(store: DuckDBStore) -> None:
-    report = ingest_one(store, real_file("conflict/ucdp_ged191_syria_2016_2019.csv"))
+    path = real_file("conflict/ucdp_ged191_syria_2016_2019.csv")
+    report = ingest_one(store, path)
     assert (report.tally.read, report.tally.stored, report.tally.quarantined) == (16_566,
                                                                                   16_566, 0)
     assert report.tally.balanced and not report.warnings
@@ -328,6 +329,8 @@ def test_real_syria_file(store: DuckDBStore) -> None:
     # the four year-precision events keep their year-long window
     year = store.reader().select(Query.build("events", where={"time_precision": "year"}))
     assert (year["time_end"] - year["time_start"]).dt.days.max() == 365
+    again = ingest_one(store, path)
+    assert (again.tally.stored, again.tally.duplicates) == (0, 16_566)
 
 
 @pytest.mark.realdata

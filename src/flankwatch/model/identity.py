@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-_SEP = "\x1f"  # ASCII unit separator: cannot occur in the parts we hash
+KEY_SEPARATOR = "\x1f"  # ASCII unit separator: cannot occur in the parts we hash
 
 
 def record_id(source: str, *key: object) -> str:
@@ -18,5 +18,5 @@ def record_id(source: str, *key: object) -> str:
     ``None`` and the empty string hash differently, so a missing field never collides with an
     empty one.
     """
-    text = _SEP.join([source, *("\x00" if k is None else str(k) for k in key)])
+    text = KEY_SEPARATOR.join([source, *("\x00" if k is None else str(k) for k in key)])
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

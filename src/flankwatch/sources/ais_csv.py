@@ -77,15 +77,17 @@ def row_ids(*parts: pd.Series) -> list[str]:
 def originals_json(index: pd.Index, notes: list[tuple[str, pd.Series]]) -> list[str | None]:
     """One JSON object per row of the raw values that were replaced, ``None`` for the others
     (``notes``: field name and the already JSON-encoded raw values of the rows concerned)."""
-    out: list[str | None] = [None] * len(index)
+    out = pd.Series(None, index=index, dtype=object)
     if notes:
         noted = pd.concat([values.rename(name) for name, values in notes], axis=1)
-        names = list(noted.columns)
-        for pos, row in zip(index.get_indexer(noted.index),
-                            noted.itertuples(index=False, name=None), strict=True):
-            out[pos] = "{" + ", ".join(f'"{n}": {v}' for n, v in zip(names, row, strict=True)
-                                       if isinstance(v, str)) + "}"
-    return out
+        joined = pd.Series("", index=noted.index, dtype=object)
+        for name in noted.columns:  # column by column, on the noted rows only
+            value = noted[name]
+            frag = (f'"{name}": ' + value).where(value.notna(), "")
+            sep = pd.Series(", ", index=noted.index).where((joined != "") & (frag != ""), "")
+            joined = joined + sep + frag
+        out[noted.index] = ("{" + joined + "}").to_numpy()
+    return [v if isinstance(v, str) else None for v in out.tolist()]
 
 
 def _lookup(raw: pd.DataFrame, names: tuple[str, ...]) -> str | None:

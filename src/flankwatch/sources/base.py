@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 from abc import ABC, abstractmethod
@@ -27,7 +28,7 @@ from typing import IO, ClassVar
 
 import pandas as pd
 
-from flankwatch.model.identity import record_id
+from flankwatch.model.identity import KEY_SEPARATOR, record_id
 from flankwatch.model.marking import PUBLIC, Marking
 from flankwatch.model.records import QuarantineRecord
 
@@ -188,6 +189,12 @@ def read_csv_raw(ctx: ParseContext, *, delimiter: str = ",",
     from flankwatch.errors import SourceAbort
 
     with open_text(ctx.path) as f:
+        text = f.read()
+    fast = _read_csv_fast(text, delimiter, expected)
+    if fast is not None:
+        return fast
+    # The careful path: row by row, so that each malformed row is quarantined on its own.
+    with io.StringIO(text, newline="") as f:
         reader = csv.reader(_no_nul(f, ctx), delimiter=delimiter, strict=False)
         try:
             header = next(reader)
@@ -230,6 +237,37 @@ def read_csv_raw(ctx: ParseContext, *, delimiter: str = ",",
     return frame
 
 
+def _read_csv_fast(text: str, delimiter: str,
+                   expected: Sequence[str] | None) -> pd.DataFrame | None:
+    """Parse a well-formed file with pandas' C parser, or return ``None`` when the file has
+    anything the careful path must handle row by row (NUL bytes, blank lines, quoted line
+    breaks, rows with too few or too many fields, a header pandas would rename)."""
+    if not text or "\x00" in text:
+        return None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if "\r" in text:
+        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    if len(lines) < 2 or any(not ln.strip() for ln in lines):
+        return None
+    header = [h.strip() for h in next(csv.reader([lines[0]], delimiter=delimiter))]
+    if len(set(header)) != len(header) or (expected and any(c not in header for c in expected)):
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, na_filter=False,
+                            keep_default_na=False, skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        return None
+    if len(frame) != len(lines) - 1 or len(frame.columns) != len(header) \
+            or frame.isna().to_numpy().any():
+        return None  # a quoted line break or a short row: the careful path sorts it out
+    frame.columns = header
+    frame["_line"] = range(2, len(frame) + 2)
+    frame["_raw"] = lines[1:]
+    return frame
+
+
 def _no_nul(lines: Iterable[str], ctx: ParseContext) -> Iterator[str]:
     """Pass lines through, quarantining any with a NUL byte (the csv module rejects them)."""
     for i, line in enumerate(lines, start=1):
@@ -255,9 +293,18 @@ def blank(series: pd.Series) -> pd.Series:
 
 
 def ids_for(source: str, frame: pd.DataFrame, key: Sequence[str]) -> list[str]:
-    """Content-derived ids from the key columns of a frame."""
-    cols = [frame[k].tolist() for k in key]
-    return [record_id(source, *vals) for vals in zip(*cols, strict=True)]
+    """Content-derived ids from the key columns of a frame: the same ids as
+    :func:`~flankwatch.model.identity.record_id` gives row by row, computed column-wise."""
+    cols = [
+        ["\x00" if v is None else str(v) for v in frame[k].tolist()] for k in key
+    ]
+    sep = KEY_SEPARATOR
+    prefix = source + sep
+    blake = hashlib.blake2b
+    return [
+        blake((prefix + sep.join(parts)).encode("utf-8"), digest_size=16).hexdigest()
+        for parts in zip(*cols, strict=True)
+    ]
 
 
 def originals(frame: pd.DataFrame, mapping: dict[str, str]) -> list[str | None]:

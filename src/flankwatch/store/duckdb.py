@@ -181,12 +181,17 @@ class Writer:
         con = self.con
         con.register("_batch", frame)
         try:
-            # Keep the last occurrence of an id within the batch (a later row revises it).
-            order = "line" if "line" in frame.columns else "id"
+            if frame["id"].is_unique:
+                source = "_batch"
+            else:
+                # Keep the last occurrence of an id within the batch (a later row revises it).
+                order = "line" if "line" in frame.columns else "id"
+                source = (f"(SELECT * EXCLUDE (_rn) FROM (SELECT *, row_number() OVER "
+                          f"(PARTITION BY id ORDER BY \"{order}\" DESC) AS _rn FROM _batch) "
+                          "WHERE _rn = 1)")
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE _stage AS SELECT {_cast_select(cols, frame.columns)}"
-                f" FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY \"{order}\" DESC)"
-                " AS _rn FROM _batch) WHERE _rn = 1"
+                f" FROM {source}"
             )
         finally:
             con.unregister("_batch")
