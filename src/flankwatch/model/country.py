@@ -43,7 +43,11 @@ PSEUDO_CODES: dict[str, str] = {
     "ANT": "Netherlands Antilles (withdrawn ISO code, still in historical series)",
     "CHI": "Channel Islands (World Bank)",
     "XCX": "Channel Islands (IOM)",
-    "TIB": "Tibet (IOM)",
+    "TIB": "Tibet (IOM, UNHCR)",
+    "OTH": "All other nationalities (a publisher's remainder)",
+    "EXT_EU27": "Extra-EU27 citizens (Eurostat)",
+    "EXT_EU28": "Extra-EU28 citizens (Eurostat)",
+    "RNC": "Recognised non-citizens (Eurostat)",
 }
 
 # Names publishers use that pycountry does not resolve, or resolves wrongly.
