@@ -229,7 +229,8 @@ def _count_warnings(meta: SourceMeta, tables: dict[str, int]) -> list[str]:
         n = tables.get(table, 0)
         if not lo <= n <= hi:
             out.append(
-                f"{meta.name}: {n} {table} records, expected {lo}-{hi} for a complete file"
+                f"{n:,} {table} records, where a complete {meta.publisher} file has "
+                f"{lo:,}-{hi:,}: a partial extract, or a change in the publisher's format?"
             )
     return out
 

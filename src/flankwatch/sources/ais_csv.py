@@ -61,9 +61,9 @@ _NONE = "\x00"  # record_id's marker for a missing part
 
 
 def row_ids(*parts: pd.Series) -> list[str]:
-    """``record_id(SOURCE, *row)`` of each row of string columns (``None`` as record_id
-    writes it), computed in one pass: ``ids_for`` formats every value in Python, which costs
-    more than the rest of the parse on a large file."""
+    """``record_id(SOURCE, *row)`` for each row of these columns (values as ``str()`` writes
+    them, missing ones as record_id writes ``None``), in one tight loop: ``ids_for`` costs as
+    much as the rest of the parse on a large file."""
     # (not Series.fillna: a round trip through numpy strings would drop the NUL marker)
     columns = [[_NONE if missing else value for value, missing in
                 zip(part.astype(object).tolist(), part.isna().tolist(), strict=True)]

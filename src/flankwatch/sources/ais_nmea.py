@@ -54,10 +54,8 @@ _EPOCH_MIN, _EPOCH_MAX = 631_152_000, 4_102_444_800
 
 _FAMILY = {2: "Wing in ground (WIG)", 4: "High-speed craft (HSC)", 6: "Passenger", 7: "Cargo",
            8: "Tanker", 9: "Other type"}
-_FAMILY_DIGIT = {0: "", 1: ", hazardous category A", 2: ", hazardous category B",
-                 3: ", hazardous category C", 4: ", hazardous category D", 5: ", reserved",
-                 6: ", reserved", 7: ", reserved", 8: ", reserved",
-                 9: ", no additional information"}
+_FAMILY_DIGIT = ["", *(f", hazardous category {c}" for c in "ABCD"), *[", reserved"] * 4,
+                 ", no additional information"]
 _SPECIAL = {30: "Fishing", 31: "Towing", 32: "Towing, over 200 m long or 25 m wide",
             33: "Dredging or underwater operations", 34: "Diving operations",
             35: "Military operations", 36: "Sailing", 37: "Pleasure craft", 38: "Reserved",
@@ -474,13 +472,6 @@ def _flush(positions: list[tuple[object, ...]],
         yield Batch("vessels", _frame(vessels, VESSEL_COLUMNS))
 
 
-def _looks_like_nmea(line: str) -> bool:
-    if line.startswith("\\"):
-        end = line.find("\\", 1)
-        line = line[end + 1:] if end > 0 else ""
-    return line.startswith(("!", "$"))
-
-
 class AisNmea(Adapter):
     meta = SourceMeta(
         name="ais_nmea",
@@ -503,7 +494,8 @@ class AisNmea(Adapter):
         if not lines:
             return 0
         ais = sum(1 for ln in lines if re.search(r"[!$][A-Z]{2}VD[MO],", ln))
-        nmea = sum(1 for ln in lines if _looks_like_nmea(ln))
+        # an NMEA line starts with ! or $, after a tag block if there is one
+        nmea = sum(1 for ln in lines if ln.rpartition("\\")[2].startswith(("!", "$")))
         if ais == 0 or nmea * 2 < len(lines):
             return 0
         return 90
