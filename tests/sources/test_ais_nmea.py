@@ -3,6 +3,7 @@ decoding oracle."""
 
 from __future__ import annotations
 
+import gzip
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -379,3 +380,26 @@ def test_real_log_known_values(store: DuckDBStore) -> None:
                                              end="2008-05-10"))
     assert len(gate) == 1 and gate["time"].iloc[0] == datetime(2008, 5, 9, 0, 0, 0, 10_000,
                                                                 UTC)
+
+
+def test_tag_block_times_own_ship_and_gzip(tmp_path: Path) -> None:
+    own = POS1.replace("!AIVDM", "!AIVDO")
+    own = sealed(own[1:-3])
+    lines = [tag("s:x,c:1700000000123") + POS1,  # 13 digits: milliseconds
+             tag("s:x,c:12415440354") + POS1,  # 11 digits: no plausible unix time
+             "\\s:x,c:1700000000*00" + POS1,  # no closing backslash
+             POS1 + "FFF",
+             own]
+    path = tmp_path / "log.nmea.gz"
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    assert isinstance(detect(path), AisNmea)
+    ctx = ParseContext(path, AisNmea.meta, "t")
+    frames = {b.table: b.frame for b in AisNmea().parse(ctx)}
+    pos = frames["positions"].set_index("line")
+    assert sorted(pos.index) == [1, 5]
+    assert pos.loc[1, "time"] == datetime(2023, 11, 14, 22, 13, 20, 123_000, UTC)
+    assert [(r.line, r.reason) for r in ctx.drain_quarantine()] == [
+        (2, "tag block time c: '12415440354' is not a plausible unix time"),
+        (3, "tag block is not closed by a backslash"),
+        (4, "unexpected text after the checksum: 'FFF'"),
+    ]

@@ -281,6 +281,11 @@ def _imo(text: str) -> int | None:
     return imo_number(int(digits)) if digits.isdigit() and len(digits) <= 7 else None
 
 
+def _read(ctx: ParseContext, expected: list[str] | None) -> pd.DataFrame:
+    """The raw rows, on a fresh 0..n-1 index: the code here selects rows by index labels."""
+    return read_csv_raw(ctx, expected=expected).reset_index(drop=True)
+
+
 def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
     for start in range(0, len(frame), BATCH_ROWS):
         yield frame.iloc[start:start + BATCH_ROWS]
@@ -306,7 +311,7 @@ class MarineCadastreCsv(Adapter):
         return 95 if header_fields(head)[:7] == MARINECADASTRE else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx, expected=["MMSI", "BaseDateTime", "LAT", "LON"])
+        raw = _read(ctx, ["MMSI", "BaseDateTime", "LAT", "LON"])
         cols: dict[str, str | None] = {"mmsi": "MMSI", "time": "BaseDateTime", "lon": "LON",
                                        "lat": "LAT"}
         cols.update({k: _lookup(raw, (k,)) for k in ("sog", "cog", "heading", "status")})
@@ -338,7 +343,7 @@ class VesselsValueTracksCsv(Adapter):
         return 90 if header_fields(head) == EVERGIVEN else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx, expected=["ID", "ais_pos_timestamp", "longitude", "latitude"])
+        raw = _read(ctx, ["ID", "ais_pos_timestamp", "longitude", "latitude"])
         for part in _chunks(raw):
             rows = _Rows(part)
             ref = _text(part, "ID")
@@ -382,7 +387,7 @@ class GenericAisCsv(Adapter):
         return 60 if all(cols[k] for k in ("mmsi", "time", "lon", "lat")) else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx)
+        raw = _read(ctx, None)
         found = self._columns([c.strip().lower() for c in raw.columns])
         cols = {k: (_lookup(raw, (v,)) if v else None) for k, v in found.items()}
         missing = [k for k in ("mmsi", "time", "lon", "lat") if cols[k] is None]

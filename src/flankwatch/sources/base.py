@@ -239,9 +239,9 @@ def read_csv_raw(ctx: ParseContext, *, delimiter: str = ",",
 
 def _read_csv_fast(text: str, delimiter: str,
                    expected: Sequence[str] | None) -> pd.DataFrame | None:
-    """Parse a well-formed file with pandas' C parser, or return ``None`` when the file has
-    anything the careful path must handle row by row (NUL bytes, blank lines, quoted line
-    breaks, rows with too few or too many fields, a header pandas would rename)."""
+    """Parse a well-formed file in one pass of the C csv reader, or return ``None`` when the
+    file has anything the careful path must handle row by row: NUL bytes, blank lines, quoted
+    line breaks (which shift line numbers), rows with too few or too many fields."""
     if not text or "\x00" in text:
         return None
     lines = text.split("\n")
@@ -249,20 +249,19 @@ def _read_csv_fast(text: str, delimiter: str,
         lines.pop()
     if "\r" in text:
         lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
-    if len(lines) < 2 or any(not ln.strip() for ln in lines):
-        return None
-    header = [h.strip() for h in next(csv.reader([lines[0]], delimiter=delimiter))]
-    if len(set(header)) != len(header) or (expected and any(c not in header for c in expected)):
-        return None
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, na_filter=False,
-                            keep_default_na=False, skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, ValueError, csv.Error):
+        rows = list(csv.reader(lines, delimiter=delimiter, strict=False))
+    except csv.Error:
         return None
-    if len(frame) != len(lines) - 1 or len(frame.columns) != len(header) \
-            or frame.isna().to_numpy().any():
-        return None  # a quoted line break or a short row: the careful path sorts it out
-    frame.columns = header
+    if len(rows) < 2 or len(rows) != len(lines):
+        return None
+    header = [h.strip() for h in rows[0]]
+    width = len(header)
+    if expected and any(c not in header for c in expected):
+        return None
+    if any(len(r) != width for r in rows):
+        return None  # a blank line, a short or long row, or a quoted line break
+    frame = pd.DataFrame(rows[1:], columns=header, dtype=str)
     frame["_line"] = range(2, len(frame) + 2)
     frame["_raw"] = lines[1:]
     return frame

@@ -48,7 +48,6 @@ from flankwatch.sources.base import (
     header_fields,
     ids_for,
     open_binary,
-    open_text,
     read_csv_raw,
 )
 
@@ -247,33 +246,6 @@ def _full_code(key: str) -> str | None:
     return c if len(c) <= 4 and c.startswith(rt) else None
 
 
-def read_csv_fast(ctx: ParseContext, expected: list[str]) -> pd.DataFrame:
-    """:func:`read_csv_raw`'s result through pandas' C parser when the file is plain.
-
-    The C parser is five to ten times faster than the csv module, but it cannot say on which
-    line a row starts and it pads a short row instead of refusing it. So it is used only for
-    a file without quotes, NUL bytes or lone carriage returns whose every line has the
-    header's number of commas (then each row is one line and none is short or long);
-    anything else goes through ``read_csv_raw``, which quarantines row by row."""
-    with open_text(ctx.path) as f:
-        text = f.read()
-    body = text.replace("\r\n", "\n")
-    if text and not any(ch in body for ch in ('"', "\x00", "\r")):
-        lines = body.split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        width = lines[0].count(",")
-        if width and all(line.count(",") == width for line in lines):
-            frame = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False,
-                                na_filter=False, engine="c")
-            frame.columns = [str(c).strip() for c in frame.columns]
-            if len(frame) == len(lines) - 1 and all(c in frame.columns for c in expected):
-                frame["_line"] = np.arange(2, len(frame) + 2)
-                frame["_raw"] = lines[1:]
-                return frame
-    return read_csv_raw(ctx, expected=expected)
-
-
 def cameo_code(code: pd.Series, root: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(CAMEO root code "01"-"20" or None, full event code with its leading zero or None).
 
@@ -406,8 +378,11 @@ class GdeltEventsSubset(Adapter):
         return 90 if all(c in fields for c in self._needed) else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_fast(ctx, ["GlobalEventID", "EventCode", "EventRootCode",
-                                  "ActionGeo_Lat", "ActionGeo_Long"])
+        # Positional index: the mapping aligns columns by index and must not depend on the
+        # reader's.
+        raw = read_csv_raw(ctx, expected=["GlobalEventID", "EventCode", "EventRootCode",
+                                          "ActionGeo_Lat", "ActionGeo_Long"]).reset_index(
+            drop=True)
         for col in ("IsRootEvent", "QuadClass", "source_country_code"):
             if col not in raw:
                 raw[col] = ""
@@ -568,7 +543,8 @@ class GdeltCameoCodes(Adapter):
         return 95 if fields == ["CAMEOEVENTCODE", "EVENTDESCRIPTION"] else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx, delimiter="\t", expected=["CAMEOEVENTCODE", "EVENTDESCRIPTION"])
+        raw = read_csv_raw(ctx, delimiter="\t", expected=["CAMEOEVENTCODE", "EVENTDESCRIPTION"]
+                           ).reset_index(drop=True)
         code = raw["CAMEOEVENTCODE"].str.strip()
         label = raw["EVENTDESCRIPTION"].str.strip()
         quad = code.isin(list(QUAD_CLASSES))
@@ -618,7 +594,8 @@ class GdeltMonthlyCounts(Adapter):
         return 90 if header_fields(head) == ["monthyear", "eventcode", "n_events"] else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_fast(ctx, ["MonthYear", "EventCode", "N_events"])
+        raw = read_csv_raw(ctx, expected=["MonthYear", "EventCode", "N_events"]).reset_index(
+            drop=True)
         country = self._country(ctx)
         periods: list[object] = []
         for t in raw["MonthYear"]:

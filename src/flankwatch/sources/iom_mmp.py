@@ -203,7 +203,9 @@ class IomMmpTidy(Adapter):
         return 90 if self._needed <= set(header_fields(head)) else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx, expected=sorted(self._needed))
+        # Positional index: the mapping aligns columns by index and must not depend on the
+        # reader's.
+        raw = read_csv_raw(ctx, expected=sorted(self._needed)).reset_index(drop=True)
         for c in ("type", "surv", "nat"):
             if c not in raw:
                 raw[c] = ""
@@ -299,7 +301,7 @@ class IomMmpGlobal(Adapter):
         return 90 if all(c.lower() in fields for c in self._needed) else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx, expected=list(self._needed))
+        raw = read_csv_raw(ctx, expected=list(self._needed)).reset_index(drop=True)
         for c in ("Number of Survivors", "Migration Route", "Cause of Death",
                   "Location Description", *_GLOBAL_INTS.values(), *_GLOBAL_TEXTS.values()):
             if c not in raw:

@@ -339,7 +339,9 @@ class UcdpGedCsv(Adapter):
         return 90 if self._needed <= fields and "best_est" not in fields else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx, expected=list(REQUIRED))
+        # Positional index: the mapping aligns columns by index and must not depend on the
+        # reader's.
+        raw = read_csv_raw(ctx, expected=list(REQUIRED)).reset_index(drop=True)
         yield from _in_batches(ctx, raw)
 
 
@@ -362,7 +364,8 @@ class UcdpGedApiCsv(Adapter):
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         expected = [next((k for k, v in _API_NAMES.items() if v == c), c) for c in REQUIRED]
-        raw = read_csv_raw(ctx, expected=expected).rename(columns=_API_NAMES)
+        raw = read_csv_raw(ctx, expected=expected).rename(columns=_API_NAMES).reset_index(
+            drop=True)
         yield from _in_batches(ctx, raw)
 
 
