@@ -262,9 +262,6 @@ def test_only_ais_adapters_claim_ais_files() -> None:
             assert not claims & ours, path
 
 
-@pytest.mark.xfail(reason="base._read_csv_fast lets pandas take the first column as the index "
-                   "when the first data row has one field too many (fix: fall back to the "
-                   "careful path unless frame.index is a RangeIndex)", strict=False)
 def test_a_first_row_with_an_extra_field_is_quarantined_alone(tmp_path: Path) -> None:
     good = "247123456,2024-05-01T10:00:00,37.5,15.1,1,1,1,X,,,,,,,,,A"
     path = write(tmp_path, "ais.csv", MC_HEADER + "\n" + "1," + good + "\n"

@@ -29,7 +29,7 @@ WDI = """geo,var,t,v
 SYR,pop,2020,21049430.999999996
 SYR,polstb,2020,-2.7117576599121094
 XKX,unem,2020,25.9
-CHI,pop,2020,170000
+QQQ,pop,2020,170000
 SYR,happiness,2020,3
 SYR,gdp,20x0,1
 SYR,inf,2021,
@@ -62,7 +62,7 @@ def test_wdi_rows_become_observations(tmp_path: Path, store: DuckDBStore) -> Non
     report = ingest_one(store, path)
     assert (report.tally.read, report.tally.stored, report.tally.quarantined) == (9, 4, 5)
     assert _reasons(store) == {
-        5: "unknown country code 'CHI' (neither ISO 3166-1 alpha-3 nor a documented "
+        5: "unknown country code 'QQQ' (neither ISO 3166-1 alpha-3 nor a documented "
            "pseudo-code)",
         6: "unknown WDI variable 'happiness'",
         7: "year '20x0' is not a year",
@@ -144,13 +144,13 @@ def test_country_names_become_iso3166_codes(tmp_path: Path, store: DuckDBStore) 
                  ",,AB9,Abyei Area,Abyei Area,Abyei Area,0.0,2.0,Africa,202.0,Sub-Saharan "
                  'Africa,14.0,Eastern Africa,"East, Horn and Southern Africa",East and Horn of '
                  "Africa,1.0,1.0,0.0,0.0,0.0,0.0,0.0\n"
-                 "830.0,XC,XCX,Channel Islands,Channel Islands,Channel Islands,0.0,150.0,"
+                 "830.0,XC,QQX,Channel Islands,Channel Islands,Channel Islands,0.0,150.0,"
                  "Europe,154.0,Northern Europe,,,Europe and Central Asia,,0.0,0.0,0.0,0.0,0.0,"
                  "0.0,0.0\n")
     assert isinstance(detect(path), GdiCountryNames)
     report = ingest_one(store, path)
     assert (report.tally.read, report.tally.stored, report.tally.quarantined) == (3, 2, 1)
-    assert _reasons(store) == {4: "unknown country code 'XCX' (neither ISO 3166-1 alpha-3 "
+    assert _reasons(store) == {4: "unknown country code 'QQX' (neither ISO 3166-1 alpha-3 "
                                   "nor a documented pseudo-code)"}
     codes = store.reader().select(Query.build("codes")).set_index("code")
     assert set(codes["scheme"]) == {"iso3166"}
@@ -231,12 +231,11 @@ def test_mutated_real_lines_give_records_or_quarantine(
 def test_real_wdi(store: DuckDBStore) -> None:
     report = ingest_one(store, real_file("indicators/worldbank_wdi_selected_indicators.csv"))
     # 92,435 rows; ANT (Netherlands Antilles, 10 rows) and CHI (the World Bank's Channel
-    # Islands, 159 rows) are not codes FlankWatch knows
+    # Islands, 159 rows) are documented pseudo-codes
     assert (report.tally.read, report.tally.stored, report.tally.quarantined) == (92_435,
-                                                                                  92_266, 169)
+                                                                                  92_435, 0)
     assert report.tally.balanced
-    q = store.reader().quarantine()
-    assert {r.split("'")[1] for r in q["reason"]} == {"ANT", "CHI"}
+    assert store.reader().count(Query.build("observations", where={"country": "CHI"})) == 159
     syria = store.reader().select(Query.build("observations", start="2020", end="2021",
                                               where={"country": "SYR"})).set_index("metric")
     assert syria.loc["wdi_pop", "value"] == pytest.approx(21_049_431)
@@ -276,11 +275,10 @@ def test_real_idmc(store: DuckDBStore) -> None:
 @pytest.mark.realdata
 def test_real_country_names(store: DuckDBStore) -> None:
     report = ingest_one(store, real_file("indicators/countrynames_iso3_regions.csv"))
-    # 257 rows; ANT (withdrawn ISO code), TIB (Tibet) and XCX (Channel Islands) are unknown
-    assert (report.tally.read, report.tally.stored, report.tally.quarantined) == (257, 254, 3)
+    # 257 rows; ANT (withdrawn ISO code), TIB (Tibet) and XCX (Channel Islands) are
+    # documented pseudo-codes
+    assert (report.tally.read, report.tally.stored, report.tally.quarantined) == (257, 257, 0)
     assert report.tally.balanced
-    q = store.reader().quarantine()
-    assert sorted(r.split("'")[1] for r in q["reason"]) == ["ANT", "TIB", "XCX"]
     codes = store.reader().select(Query.build("codes")).set_index("code")
     assert codes.loc["XKX", "label"] == "Kosovo (SCR 2144)"
     assert json.loads(codes.loc["NAM", "attrs"])["iso2"] == "NA"
