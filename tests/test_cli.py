@@ -69,6 +69,7 @@ def test_query_formats(tmp_path: Path) -> None:
     assert "2021-07-01" in text and "1903" in text
     out = tmp_path / "obs.parquet"
     code, _ = run("query", "observations", "--db", db, "--format", "parquet", "--out", str(out))
+    assert code == 0
     import pyarrow.parquet as pq
 
     table = pq.read_table(out)
