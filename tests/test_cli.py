@@ -79,6 +79,7 @@ def test_query_formats(tmp_path: Path) -> None:
 
 def test_sources_lists_metadata() -> None:
     code, text = run("sources", "--json")
+    assert code == 0
     rows = json.loads(text)
     names = {r["name"] for r in rows}
     assert {"frontex_ibc_long", "frontex_ibc_wide"} <= names
