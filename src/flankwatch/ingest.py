@@ -203,7 +203,8 @@ def ingest_file(store: DuckDBStore, path: Path, run_id: str, *, adapter: Adapter
 def _write_batch(writer: Any, batch: Batch, meta: SourceMeta, ctx: ParseContext,
                  now: datetime, tally: Tally, tables: dict[str, int]) -> None:
     frame = complete_frame(batch.frame, meta, ctx, now)
-    stored, dups = writer.write(batch.table, frame, only=batch.only)
+    stored, dups = writer.write(batch.table, frame, only=batch.only,
+                                keep_newer=batch.keep_newer)
     tally.read += len(frame)
     tally.stored += stored
     tally.duplicates += dups

@@ -140,3 +140,13 @@ def test_partial_update_keeps_the_rest_of_the_record(store: DuckDBStore) -> None
     new = events(2).iloc[[1]]
     assert w.write("events", new, only=("kind",)) == (1, 0)
     assert store.reader().count(Query.build("events")) == 2
+
+
+def test_keep_newer_ignores_a_stale_revision(store: DuckDBStore) -> None:
+    w = store.writer()
+    w.write("events", events(1, source_version=["2024-02"]))
+    stale = events(1, source_version=["2024-01"], kind=["other"])
+    assert w.write("events", stale, keep_newer=True) == (0, 1)
+    assert store.reader().select(Query.build("events"))["kind"].tolist() == ["armed_clash"]
+    newer = events(1, source_version=["2024-03"], kind=["other"])
+    assert w.write("events", newer, keep_newer=True) == (1, 0)

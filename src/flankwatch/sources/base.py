@@ -68,6 +68,10 @@ class Batch:
     #: provenance); the rest of the stored record stays. For deltas that carry only what
     #: changed, such as a delisting that names just the entity's id.
     only: tuple[str, ...] = ()
+    #: When true, a row never replaces a stored record of a later ``source_version``
+    #: (versions compare as text, like OpenSanctions' timestamps): re-applying an old delta
+    #: after a newer one changes nothing.
+    keep_newer: bool = False
 
 
 class ParseContext:

@@ -225,14 +225,15 @@ def _parse_lines(ctx: ParseContext, delta: bool) -> Iterator[Batch]:
             continue
         if status == "deleted":
             # A delisting names just the id: mark the stored entity, keep its content.
-            yield Batch("entities", _frame([row], version), only=("status",))
+            yield Batch("entities", _frame([row], version), only=("status",),
+                        keep_newer=True)
             continue
         rows.append(row)
         if len(rows) >= _BATCH:
-            yield Batch("entities", _frame(rows, version))
+            yield Batch("entities", _frame(rows, version), keep_newer=delta)
             rows = []
     if rows:
-        yield Batch("entities", _frame(rows, version))
+        yield Batch("entities", _frame(rows, version), keep_newer=delta)
 
 
 def _first_line(head: str) -> str:

@@ -164,12 +164,14 @@ class Writer:
             raise
         self.con.execute("COMMIT")
 
-    def write(self, table: str, frame: pd.DataFrame,
-              only: Sequence[str] = ()) -> tuple[int, int]:
+    def write(self, table: str, frame: pd.DataFrame, only: Sequence[str] = (),
+              keep_newer: bool = False) -> tuple[int, int]:
         """Upsert rows; returns ``(stored, duplicates)``. ``stored`` counts new and revised
         records; ``duplicates`` counts rows identical to a stored record or repeated within
         the frame. With ``only``, a row whose id is stored updates just those columns (and
-        its provenance) and counts as a duplicate when they are unchanged."""
+        its provenance) and counts as a duplicate when they are unchanged. With
+        ``keep_newer``, a row whose stored record has a later ``source_version`` counts as a
+        duplicate and changes nothing."""
         if table not in RECORD_TABLES:
             raise StoreError(f"unknown table {table!r}")
         if frame.empty:
@@ -197,6 +199,16 @@ class Writer:
             con.unregister("_batch")
         staged = _scalar(con, "SELECT count(*) FROM _stage")
         in_batch_dups = len(frame) - staged
+        if keep_newer:
+            superseded = _scalar(
+                con, f'SELECT count(*) FROM _stage s JOIN "{table}" t ON t.id = s.id '
+                "AND t.source_version > s.source_version")
+            con.execute(
+                f'DELETE FROM _stage WHERE id IN (SELECT s.id FROM _stage s JOIN "{table}" t '
+                "ON t.id = s.id AND t.source_version > s.source_version)"
+            )
+            staged -= superseded
+            in_batch_dups += superseded
         compared = list(only) if only else [c for c in cols if c not in BOOKKEEPING and c != "id"]
         same = " AND ".join(f'(t."{c}" IS NOT DISTINCT FROM s."{c}")' for c in compared)
         con.execute(
