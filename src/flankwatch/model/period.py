@@ -14,6 +14,7 @@ from enum import StrEnum
 
 class Precision(StrEnum):
     SECOND = "second"
+    MINUTE = "minute"
     DAY = "day"
     WEEK = "week"
     MONTH = "month"

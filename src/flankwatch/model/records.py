@@ -119,6 +119,7 @@ class Position(Record):
     mmsi: int | None = None
     vessel_ref: str | None = None  # the source's vessel id when there is no MMSI
     time: datetime | None = None
+    time_precision: str | None = "second"  # null when the report carries no time
     lon: float
     lat: float
     h3: str | None = None
@@ -137,6 +138,7 @@ class Vessel(Record):
     mmsi: int | None = None
     vessel_ref: str | None = None
     time: datetime | None = None
+    time_precision: str | None = "second"
     name: str | None = None
     imo: int | None = None
     call_sign: str | None = None

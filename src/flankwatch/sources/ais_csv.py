@@ -353,10 +353,11 @@ class VesselsValueTracksCsv(Adapter):
             good = rows.quarantine(ctx)
             frame = pd.DataFrame({"_line": part["_line"], "vessel_ref": ref, "time": when,
                                   "lon": lon, "lat": lat}).loc[good]
-            # Times are given to the minute: the raw stamp in ``original`` shows it (it matched
-            # the DD/MM/YYYY HH:MM format, so it needs no JSON escaping).
+            # Times are given to the minute: time_precision says so, and the raw stamp is in
+            # ``original`` (it matched DD/MM/YYYY HH:MM, so it needs no JSON escaping).
             stamp = '"' + part.loc[good, "ais_pos_timestamp"].str.strip() + '"'
-            yield Batch("positions", _finish_positions(frame, [("ais_pos_timestamp", stamp)]))
+            finished = _finish_positions(frame, [("ais_pos_timestamp", stamp)])
+            yield Batch("positions", finished.assign(time_precision="minute"))
 
 
 class GenericAisCsv(Adapter):
