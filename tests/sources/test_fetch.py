@@ -493,9 +493,6 @@ IOM_CURRENT = ('"Incident ID","Incident Type","Incident year","Reported Month","
                '"Coordinates","UNSD Geographical Grouping","Source Quality","Incident Date"\n')
 
 
-@pytest.mark.xfail(reason="the iom_mmp adapters read gdidata's tidy layout and the 2019 "
-                   "Kaggle layout, not the column names of IOM's current download",
-                   strict=False)
 def test_current_iom_download_layout_is_claimed(tmp_path: Path) -> None:
     url = FETCHERS["iom_mmp"].urls[0]
     path = run(Server({url: httpx.Response(200, text=IOM_CURRENT)}), "iom_mmp", tmp_path)

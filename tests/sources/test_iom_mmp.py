@@ -258,3 +258,23 @@ def test_real_global_export(store: DuckDBStore) -> None:
     first = store.reader().select(Query.build("events", where={"source_record_id": "52673"}))
     assert first["time_start"].tolist() == [pd.Timestamp("2019-12-30", tz="UTC")]
     assert ingest_one(store, path).tally.duplicates == 5_987
+
+
+def test_current_iom_download_layout_is_read(tmp_path: Path, store: DuckDBStore) -> None:
+    """IOM's current download names the 2019 columns differently; the same adapter reads it."""
+    header = ('"Incident ID","Incident Type","Incident year","Reported Month","Region of '
+              'Origin","Region of Incident","Country of Origin","Number of Dead","Minimum '
+              'Estimated Number of Missing","Total Number of Dead and Missing","Number of '
+              'Survivors","Number of Females","Number of Males","Number of Children","Cause of '
+              'Death","Migration route","Location of death","Information Source",'
+              '"Coordinates","UNSD Geographical Grouping","Source Quality","Incident Date"\n')
+    row = ('"2023.0614","Incident","2023","Jun","Southern Asia","Mediterranean","Pakistan",'
+           '"82","564","646","104","","","","Drowning","Central Mediterranean",'
+           '"Off Pylos, Greece","UNHCR","36.9, 21.2","Southern Europe","5","2023-06-14"\n')
+    path = write(tmp_path, "Missing_Migrants_Global_Figures_allData.csv", header + row)
+    report = ingest_one(store, path)
+    assert (report.tally.read, report.tally.stored) == (1, 1)
+    ev = store.reader().select(Query.build("events")).iloc[0]
+    assert ev["fatalities_best"] == 646 and ev["source_record_id"] == "2023.0614"
+    assert ev["route"] == "Central Mediterranean Route"
+    assert (round(ev["lat"], 1), round(ev["lon"], 1)) == (36.9, 21.2)

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from flankwatch.errors import SourceAbort
 from flankwatch.model.country import to_iso3
 from flankwatch.model.geo import h3_cell
 from flankwatch.model.identity import record_id
@@ -257,6 +258,18 @@ def _per_distinct(fn: Callable[[str], str | None], values: pd.Series) -> pd.Seri
 # The original MMP export.
 
 _COORDS = re.compile(r"^\s*(-?\d+(?:\.\d*)?)\s*,\s*(-?\d+(?:\.\d*)?)\s*$")
+#: Column names of IOM's current download -> the 2019 export's names.
+_CURRENT_COLUMNS = {
+    "Incident ID": "Web ID",
+    "Incident Date": "Reported Date",
+    "Total Number of Dead and Missing": "Total Dead and Missing",
+    "Coordinates": "Location Coordinates",
+    "Migration route": "Migration Route",
+    "Number of Dead": "Number Dead",
+    "Location of death": "Location Description",
+}
+_CURRENT_NAMES = {k.lower(): v.lower() for k, v in _CURRENT_COLUMNS.items()}
+
 _GLOBAL_INTS = {
     "number_dead": "Number Dead",
     "minimum_missing": "Minimum Estimated Number of Missing",
@@ -297,11 +310,18 @@ class IomMmpGlobal(Adapter):
     _needed = ("Web ID", "Reported Date", "Total Dead and Missing", "Location Coordinates")
 
     def sniff(self, path: Path, head: str) -> int:
-        fields = set(header_fields(head))
+        fields = {_CURRENT_NAMES.get(f, f) for f in header_fields(head)}
         return 90 if all(c.lower() in fields for c in self._needed) else 0
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
-        raw = read_csv_raw(ctx, expected=list(self._needed)).reset_index(drop=True)
+        raw = read_csv_raw(ctx).reset_index(drop=True)
+        # IOM's current download names the same columns differently: read it as the 2019
+        # export (the name map is documented in docs/sources/iom_mmp.md).
+        raw = raw.rename(columns={c: _CURRENT_COLUMNS[c] for c in raw.columns
+                                  if c in _CURRENT_COLUMNS and _CURRENT_COLUMNS[c] not in raw})
+        missing = [c for c in self._needed if c not in raw]
+        if missing:
+            raise SourceAbort(ctx.file, f"header lacks column(s) {missing}", line=1)
         for c in ("Number of Survivors", "Migration Route", "Cause of Death",
                   "Location Description", *_GLOBAL_INTS.values(), *_GLOBAL_TEXTS.values()):
             if c not in raw:
