@@ -15,6 +15,34 @@ from flankwatch.errors import ConfigurationError
 from flankwatch.model.marking import Classification, Marking
 
 
+#: The columns the terminal table shows first, per kind of row (every other format writes
+#: every column).
+SUMMARY_COLUMNS = (
+    ("ds", ["unique_id", "ds", "y"]),
+    ("kind", ["time_start", "kind", "subkind", "country", "location", "actor1", "actor2",
+              "fatalities_best", "lon", "lat", "source"]),
+    ("metric", ["period_start", "metric", "route", "border_type", "nationality", "country",
+                "area", "category", "value", "source"]),
+    ("sog_kn", ["time", "mmsi", "vessel_ref", "lon", "lat", "sog_kn", "cog_deg", "nav_status",
+                "source"]),
+    ("ship_type", ["time", "mmsi", "name", "imo", "call_sign", "ship_type_text", "flag"]),
+    ("schema", ["schema", "name", "list_name", "reference", "nationalities", "listed_on",
+                "status", "source"]),
+    ("geometry_wkt", ["kind", "name", "iso3", "category", "min_lon", "min_lat", "max_lon",
+                      "max_lat", "source"]),
+    ("draws", ["model", "window", "country", "period_start", "target", "source"]),
+    ("scheme", ["scheme", "code", "label", "parent", "source"]),
+)
+
+
+def summary_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns worth a terminal's width for these rows."""
+    for marker, cols in SUMMARY_COLUMNS:
+        if marker in frame.columns:
+            return [c for c in cols if c in frame.columns]
+    return list(frame.columns)[:10]
+
+
 def marking_of(frame: pd.DataFrame) -> Marking:
     """The marking of a product made of these rows: the highest of theirs."""
     from flankwatch.model.marking import highest
@@ -87,16 +115,15 @@ def write_frame(frame: pd.DataFrame, fmt: str, out_file: Path | None, console: C
             raise ConfigurationError("--format table prints to the terminal; choose csv, json,"
                                      " geojson or parquet with --out")
         table = Table(title=f"{len(frame):,} rows — {marking.text}")
-        shown = [c for c in frame.columns if c not in ("releasable_to", "attrs", "properties",
-                                                       "geometry_wkt", "original", "run_id")]
-        for c in shown[:14]:
+        shown = summary_columns(frame)
+        for c in shown:
             table.add_column(c, overflow="fold")
-        for row in frame.head(200).itertuples(index=False):
-            values = row._asdict()
-            table.add_row(*(str(_jsonable(values[c]))[:60] for c in shown[:14]))
+        for row in frame.head(200).to_dict(orient="records"):
+            table.add_row(*(str(_jsonable(row[c]))[:60] for c in shown))
         console.print(table)
         if len(frame) > 200:
             console.print(f"(first 200 of {len(frame):,} rows; use --format csv --out FILE)")
+        console.print("(the main columns; --format csv, json, geojson or parquet write all)")
         return
     if fmt == "csv":
         text = f"# marking: {marking.text}\n" + frame.to_csv(index=False)
