@@ -150,3 +150,12 @@ def test_keep_newer_ignores_a_stale_revision(store: DuckDBStore) -> None:
     assert store.reader().select(Query.build("events"))["kind"].tolist() == ["armed_clash"]
     newer = events(1, source_version=["2024-03"], kind=["other"])
     assert w.write("events", newer, keep_newer=True) == (1, 0)
+
+
+def test_freshness_is_per_source_and_scoped(store: DuckDBStore) -> None:
+    store.writer().write("events", events(classification=[0, 0, 3]))
+    fresh = store.reader().freshness()
+    row = fresh[fresh["table"] == "events"].iloc[0]
+    assert (row["source"], row["records"], str(row["latest"])) == ("test", 3, "2021-07-03")
+    public = store.reader(Viewer.public()).freshness()
+    assert str(public[public["table"] == "events"].iloc[0]["latest"]) == "2021-07-02"

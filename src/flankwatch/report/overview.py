@@ -101,7 +101,8 @@ def write(reader: Reader, ingest_summary: dict[str, Any], out_dir: Path) -> Path
     for metric, by, title in (
         ("irregular_border_crossings", ("route",), "Irregular border crossings by route "
          "(Frontex), monthly"),
-        ("sea_arrivals", ("country",), "Sea arrivals, monthly"),
+        ("sea_arrivals", ("country",), "Sea arrivals by country, monthly (daily figures "
+         "summed by month)"),
     ):
         obs = reader.select(Query.build("observations", kinds=metric, start="2015-01-01",
                                         columns=["period_start", "value", "route", "country",
@@ -110,10 +111,21 @@ def write(reader: Reader, ingest_summary: dict[str, Any], out_dir: Path) -> Path
         if obs.empty:
             continue
         markings.append(marking_of(obs))
-        obs = obs[obs["precision"] == "month"]
+        # Daily figures are summed into months so that every line shares one time axis.
+        obs = obs[obs["precision"].isin(["month", "day"])].assign(
+            period_start=lambda f: pd.to_datetime(f["period_start"]).dt.to_period("M")
+            .dt.to_timestamp())
         charts.append(line_chart(to_series(obs, by=by), title))
     if charts:
         sections.append("<h2>Series</h2>" + "".join(charts))
+    fresh = reader.freshness()
+    if not fresh.empty:
+        rows = [[r.source, r.table, int(r.records), str(r.latest)[:10],
+                 str(r.ingested_at)[:16]] for r in fresh.itertuples()]
+        sections.append("<h2>Data freshness</h2><p>The latest period each source covers, and "
+                        "when it was last ingested.</p>" + _table(
+                            ["source", "table", "records", "latest period", "ingested (UTC)"],
+                            rows))
     if status.get("quarantine_by_source"):
         rows = [[s, n] for s, n in status["quarantine_by_source"].items()]
         sections.append("<h2>Quarantine</h2><p>Rejected records, each kept with its file, "

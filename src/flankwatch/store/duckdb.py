@@ -440,6 +440,23 @@ class Reader:
             return None
         return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
+    def freshness(self) -> pd.DataFrame:
+        """Per table and source: the latest time its records cover and when it was last
+        ingested (in the viewer's scope). How fresh the picture is, source by source."""
+        access, params = self._access()
+        parts, all_params = [], []
+        for table, tcol in TIME_COLUMN.items():
+            parts.append(
+                f"SELECT '{table}' AS \"table\", source, count(*) AS records, "
+                f'CAST(max("{tcol}") AS DATE) AS latest, max(ingested_at) AS ingested_at '
+                f'FROM "{table}" WHERE {access} GROUP BY source'
+            )
+            all_params += params
+        with self.store._lock:
+            return self.con.execute(
+                " UNION ALL ".join(parts) + ' ORDER BY source, "table"', all_params
+            ).fetchdf()
+
     # -- bookkeeping -------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
