@@ -156,6 +156,6 @@ def test_freshness_is_per_source_and_scoped(store: DuckDBStore) -> None:
     store.writer().write("events", events(classification=[0, 0, 3]))
     fresh = store.reader().freshness()
     row = fresh[fresh["table"] == "events"].iloc[0]
-    assert (row["source"], row["records"], str(row["latest"])) == ("test", 3, "2021-07-03")
+    assert (row["source"], row["records"], str(row["latest"])[:10]) == ("test", 3, "2021-07-03")
     public = store.reader(Viewer.public()).freshness()
-    assert str(public[public["table"] == "events"].iloc[0]["latest"]) == "2021-07-02"
+    assert str(public[public["table"] == "events"].iloc[0]["latest"])[:10] == "2021-07-02"

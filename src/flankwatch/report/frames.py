@@ -14,7 +14,6 @@ from rich.table import Table
 from flankwatch.errors import ConfigurationError
 from flankwatch.model.marking import Classification, Marking
 
-
 #: The columns the terminal table shows first, per kind of row (every other format writes
 #: every column).
 SUMMARY_COLUMNS = (
