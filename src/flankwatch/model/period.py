@@ -61,3 +61,29 @@ def parse_month(text: str) -> date:
 def utc_midnight(d: date) -> datetime:
     """Midnight UTC at the start of a date."""
     return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+def strict_month(text: str) -> date | None:
+    """``YYYY-MM`` -> first day of the month (1900-2200), else ``None``."""
+    t = text.strip()
+    if len(t) != 7 or t[4] != "-" or not (t[:4].isdigit() and t[5:].isdigit()):
+        return None
+    y, m = int(t[:4]), int(t[5:])
+    return date(y, m, 1) if 1 <= m <= 12 and 1900 <= y <= 2200 else None
+
+
+def strict_day(text: str) -> date | None:
+    """``YYYY-MM-DD`` -> the date (1900-2200), else ``None`` (2025-02-30 is not a date)."""
+    t = text.strip()
+    try:
+        d = date.fromisoformat(t)
+    except ValueError:
+        return None
+    return d if len(t) == 10 and 1900 <= d.year <= 2200 else None
+
+
+def strict_year(text: str) -> date | None:
+    """1 January of a four-digit year (1900-2200), else ``None``."""
+    t = text.strip()
+    return date(int(t), 1, 1) if len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2200 \
+        else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +28,7 @@ import pandas as pd
 
 from flankwatch.errors import SourceAbort
 from flankwatch.model.country import to_iso3
-from flankwatch.model.period import month_start, parse_month
+from flankwatch.model.period import month_start, parse_month, strict_year
 from flankwatch.sources.base import (
     Adapter,
     Batch,
@@ -39,6 +39,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
+from flankwatch.sources.checks import first_reason, resolve
 
 SOURCE = "eurostat"
 APPLICANTS = "asylum_applicants"
@@ -145,26 +146,10 @@ def parse_values(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return value, missing, junk
 
 
-Check = tuple[pd.Series, str, pd.Series | None]
 
 
-def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
-    """The first failing check's reason per row ("" = good). A check is (mask, reason, raw
-    values or None); the raw value is appended to the reason only for failing rows."""
-    reason = pd.Series("", index=index, dtype=object)
-    taken = np.zeros(len(index), dtype=bool)
-    for mask, why, values in checks:
-        new = np.asarray(mask, dtype=bool) & ~taken
-        if new.any():
-            reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
-            taken |= new
-    return reason
 
 
-def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """Map each distinct value once (codes, names and dates repeat a lot). The result is
-    always of object dtype, even for an empty column (pandas would make that float)."""
-    return raw.map({v: fn(v) for v in raw.unique()}).astype(object)
 
 
 def _originals(frame: pd.DataFrame, fields: dict[str, str]) -> list[str | None]:
@@ -179,11 +164,6 @@ def _originals(frame: pd.DataFrame, fields: dict[str, str]) -> list[str | None]:
     return out
 
 
-def _year(text: str) -> date | None:
-    """1 January of a four-digit year (1900-2200), else ``None``."""
-    t = text.strip()
-    return date(int(t), 1, 1) if len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2200 \
-        else None
 
 
 def _plain(value: float) -> str:
@@ -256,15 +236,15 @@ class EurostatWideLabels(Adapter):
                 raise SourceAbort(ctx.file, f"column {c!r} is not a period", line=1) from exc
         geo_col = labels[-1]
         cit_col = labels[0] if len(labels) == 2 else None
-        wide["_geo"] = _resolve(wide[geo_col], str.strip)
-        wide["country"] = _resolve(wide["_geo"], lambda v: name_to_code(v, citizen=False))
+        wide["_geo"] = resolve(wide[geo_col], str.strip)
+        wide["country"] = resolve(wide["_geo"], lambda v: name_to_code(v, citizen=False))
         if cit_col is not None:
-            wide["_cit"] = _resolve(wide[cit_col], str.strip)
-            wide["nationality"] = _resolve(wide["_cit"],
+            wide["_cit"] = resolve(wide[cit_col], str.strip)
+            wide["nationality"] = resolve(wide["_cit"],
                                            lambda v: name_to_code(v, citizen=True))
         else:  # a GEO-only extract counts all citizenships together
             wide["_cit"], wide["nationality"] = "ALL", "ALL"
-        reason = _first_reason(wide.index, [
+        reason = first_reason(wide.index, [
             (wide["country"].isna(),
              "unknown country name in GEO", wide["_geo"]),
             (wide["nationality"].isna(),
@@ -300,12 +280,12 @@ class EurostatFirstTimeAnnual(Adapter):
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=["geo", "t", "nat", "sex", "n"])
         for c in ("geo", "t", "nat", "sex"):
-            raw[c] = _resolve(raw[c], str.strip)  # few distinct values: strip each once
-        raw["country"] = _resolve(raw["geo"], lambda v: code_or_name(v, citizen=False))
-        raw["nationality"] = _resolve(raw["nat"], lambda v: code_or_name(v, citizen=True))
-        year = _resolve(raw["t"], _year)
+            raw[c] = resolve(raw[c], str.strip)  # few distinct values: strip each once
+        raw["country"] = resolve(raw["geo"], lambda v: code_or_name(v, citizen=False))
+        raw["nationality"] = resolve(raw["nat"], lambda v: code_or_name(v, citizen=True))
+        year = resolve(raw["t"], strict_year)
         raw["value"], missing, junk = parse_values(raw["n"])
-        reason = _first_reason(raw.index, [
+        reason = first_reason(raw.index, [
             (raw["country"].isna(), "unknown reporting country", raw["geo"]),
             (raw["nationality"].isna(), "unknown citizenship", raw["nat"]),
             (year.isna(), "year is not a year", raw["t"]),
@@ -385,13 +365,13 @@ class EurostatTsv(Adapter):
             wide[f"_d_{d}"] = parts.str[i].fillna("").str.strip()
         app = wide["_d_applicant"] if "applicant" in dims else wide["_d_asyl_app"]
         wide["metric"] = app.map(APPLICANT_METRICS)
-        wide["country"] = _resolve(wide["_d_geo"], lambda v: code_to_iso3(v, citizen=False))
-        wide["nationality"] = _resolve(wide["_d_citizen"],
+        wide["country"] = resolve(wide["_d_geo"], lambda v: code_to_iso3(v, citizen=False))
+        wide["nationality"] = resolve(wide["_d_citizen"],
                                        lambda v: code_to_iso3(v, citizen=True))
         sex = wide["_d_sex"] if "sex" in dims else pd.Series("T", index=wide.index)
         age = wide["_d_age"] if "age" in dims else pd.Series("TOTAL", index=wide.index)
         unit = wide["_d_unit"] if "unit" in dims else pd.Series("PER", index=wide.index)
-        reason = _first_reason(wide.index, [
+        reason = first_reason(wide.index, [
             (~width_ok, f"series key does not have the {len(dims)} codes the header names",
              None),
             (wide["metric"].isna(), "unknown applicant type", app),

@@ -20,14 +20,14 @@ quarantined with the reason, where they can be inspected.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from flankwatch.model.country import to_iso3
+from flankwatch.model.period import strict_day, strict_month
 from flankwatch.sources.base import (
     Adapter,
     Batch,
@@ -37,6 +37,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
+from flankwatch.sources.checks import Check, first_reason, resolve
 
 SOURCE = "iom_dtm"
 ARRIVALS = "arrivals"
@@ -61,44 +62,14 @@ _META = dict(
     tables=("observations",),
 )
 
-Check = tuple[pd.Series, str, pd.Series | None]
 
 
-def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
-    """The first failing check's reason per row ("" = good). A check is (mask, reason, raw
-    values or None); the raw value is appended to the reason only for failing rows."""
-    reason = pd.Series("", index=index, dtype=object)
-    taken = np.zeros(len(index), dtype=bool)
-    for mask, why, values in checks:
-        new = np.asarray(mask, dtype=bool) & ~taken
-        if new.any():
-            reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
-            taken |= new
-    return reason
 
 
-def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """Map each distinct value once (codes, names and dates repeat a lot). The result is
-    always of object dtype, even for an empty column (pandas would make that float)."""
-    return raw.map({v: fn(v) for v in raw.unique()}).astype(object)
 
 
-def _month(text: str) -> date | None:
-    """``YYYY-MM`` -> first day of the month, else ``None``."""
-    t = text.strip()
-    if len(t) != 7 or t[4] != "-" or not (t[:4].isdigit() and t[5:].isdigit()):
-        return None
-    y, m = int(t[:4]), int(t[5:])
-    return date(y, m, 1) if 1 <= m <= 12 and 1900 <= y <= 2200 else None
 
 
-def _day(text: str) -> date | None:
-    """``YYYY-MM-DD`` -> the date, else ``None`` (2025-02-30 is not a date)."""
-    try:
-        d = date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return d if 1900 <= d.year <= 2200 and len(text.strip()) == 10 else None
 
 
 def _country(code: str) -> str | None:
@@ -160,16 +131,16 @@ class _EuropeArrivals(Adapter):
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=list(self.COLUMNS))
         by_nat = "nat" in self.COLUMNS
-        raw["period_start"] = _resolve(raw["t"], _month)
-        raw["country"] = _resolve(raw["geo"], _country)
-        raw["nationality"] = _resolve(raw["nat"], _country) if by_nat else "ALL"
+        raw["period_start"] = resolve(raw["t"], strict_month)
+        raw["country"] = resolve(raw["geo"], _country)
+        raw["nationality"] = resolve(raw["nat"], _country) if by_nat else "ALL"
         checks: list[Check] = [
             (raw["period_start"].isna(), "t is not a month (YYYY-MM)", raw["t"]),
             (raw["country"].isna(), "unknown country", raw["geo"]),
         ]
         if by_nat:
             checks.append((raw["nationality"].isna(), "unknown nationality", raw["nat"]))
-        reason = _first_reason(raw.index, checks + _count_checks(raw, "n"))
+        reason = first_reason(raw.index, checks + _count_checks(raw, "n"))
         ctx.reject_rows(raw, reason != "", reason)
         good = raw.loc[reason == ""].rename(columns={"_line": "line"})
         good["metric"] = ARRIVALS
@@ -223,8 +194,8 @@ class _LibyaStock(Adapter):
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=list(self.columns))
         for c in self.columns[:-1]:
-            raw[c] = _resolve(raw[c], str.strip)  # few distinct values: strip each once
-        raw["period_start"] = _resolve(raw["t"], _month)
+            raw[c] = resolve(raw[c], str.strip)  # few distinct values: strip each once
+        raw["period_start"] = resolve(raw["t"], strict_month)
         admin = raw[["admin1", "admin2", "admin3"]]
         checks: list[Check] = [
             (raw["period_start"].isna(), "t is not a month (YYYY-MM)", raw["t"]),
@@ -234,13 +205,13 @@ class _LibyaStock(Adapter):
              raw["admin1"] + "/" + raw["admin2"] + "/" + raw["admin3"]),
         ]
         if self.BREAKDOWN == "nat":
-            raw["nationality"] = _resolve(raw["nat"], _country)
+            raw["nationality"] = resolve(raw["nat"], _country)
             raw["original"] = _originals(raw, {"nat": ("nat", "nationality")})
             checks.append((raw["nationality"].isna(), "unknown nationality", raw["nat"]))
         else:
             checks.append((~raw["arrival"].isin(ARRIVAL_BANDS), "unknown arrival-time band",
                            raw["arrival"]))
-        reason = _first_reason(raw.index, checks + _count_checks(raw, "n"))
+        reason = first_reason(raw.index, checks + _count_checks(raw, "n"))
         ctx.reject_rows(raw, reason != "", reason)
         good = raw.loc[reason == ""].rename(columns={"_line": "line"})
         good["area"] = good["admin1"] + "/" + good["admin2"] + "/" + good["admin3"]
@@ -308,12 +279,12 @@ class DtmFlowMonitoringDaily(Adapter):
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=list(FMP_COLUMNS))
         for c in ("t", "fmp_country", "fmp", "from", "to"):
-            raw[c] = _resolve(raw[c], str.strip)
-        raw["period_start"] = _resolve(raw["t"], _day)
-        raw["country"] = _resolve(raw["fmp_country"], _country)
-        raw["_from"] = origin = _resolve(raw["from"], _country)
-        raw["_to"] = dest = _resolve(raw["to"], _country)
-        reason = _first_reason(raw.index, [
+            raw[c] = resolve(raw[c], str.strip)
+        raw["period_start"] = resolve(raw["t"], strict_day)
+        raw["country"] = resolve(raw["fmp_country"], _country)
+        raw["_from"] = origin = resolve(raw["from"], _country)
+        raw["_to"] = dest = resolve(raw["to"], _country)
+        reason = first_reason(raw.index, [
             (raw["period_start"].isna(), "t is not a date (YYYY-MM-DD)", raw["t"]),
             (raw["country"].isna(), "unknown country of the flow monitoring point",
              raw["fmp_country"]),

@@ -17,15 +17,14 @@ onData's "Liberiamoli tutti!" project.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from flankwatch.errors import SourceAbort
 from flankwatch.model.country import to_iso3
+from flankwatch.model.period import strict_day
 from flankwatch.sources.base import (
     Adapter,
     Batch,
@@ -35,6 +34,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
+from flankwatch.sources.checks import Check, first_reason, resolve
 
 SOURCE = "italy_moi"
 SEA_ARRIVALS = "sea_arrivals"
@@ -73,37 +73,12 @@ _META = dict(
     tables=("observations",),
 )
 
-Check = tuple[pd.Series, str, pd.Series | None]
 
 
-def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
-    """The first failing check's reason per row ("" = good). A check is (mask, reason, raw
-    values or None); the raw value is appended to the reason only for failing rows."""
-    reason = pd.Series("", index=index, dtype=object)
-    taken = np.zeros(len(index), dtype=bool)
-    for mask, why, values in checks:
-        new = np.asarray(mask, dtype=bool) & ~taken
-        if new.any():
-            reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
-            taken |= new
-    return reason
 
 
-def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """Map each distinct value once (codes, names and dates repeat a lot). The result is
-    always of object dtype, even for an empty column (pandas would make that float)."""
-    return raw.map({v: fn(v) for v in raw.unique()}).astype(object)
 
 
-def _day(text: str) -> date | None:
-    """``YYYY-MM-DD`` -> date; ``None`` for anything else, including the bulletins' impossible
-    days (2025-02-30)."""
-    t = text.strip()
-    try:
-        d = date.fromisoformat(t)
-    except ValueError:
-        return None
-    return d if len(t) == 10 and 1900 <= d.year <= 2200 else None
 
 
 def _counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -161,8 +136,8 @@ class ItalyRawBulletins(Adapter):
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=["Data", "Valore", "Data_Report"])
-        raw["period_start"] = _resolve(raw["Data"], _day)
-        report = _resolve(raw["Data_Report"], _day)
+        raw["period_start"] = resolve(raw["Data"], strict_day)
+        report = resolve(raw["Data_Report"], strict_day)
         checks: list[Check] = [
             (raw["period_start"].isna(), "impossible or malformed day (the bulletins print a "
              "31-day grid)", raw["Data"]),
@@ -173,7 +148,7 @@ class ItalyRawBulletins(Adapter):
                            zip(raw["period_start"], report, strict=True)], index=raw.index)
         checks.append((after, "day after the bulletin's date: a placeholder of the bulletin's "
                        "31-day grid, not a count", raw["Data_Report"]))
-        reason = _first_reason(raw.index, checks)
+        reason = first_reason(raw.index, checks)
         # The latest bulletin's figure for a day wins. The store keeps the last line of an id,
         # so a superseded figure standing below its successor (a file not in bulletin order)
         # is quarantined instead of silently overriding the newer one.
@@ -211,9 +186,9 @@ class ItalyDailySeaArrivals(Adapter):
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=list(DAILY_COLUMNS))
-        raw["period_start"] = _resolve(raw["date"], _day)
-        report = _resolve(raw["report_date"], _day)
-        reason = _first_reason(raw.index, [
+        raw["period_start"] = resolve(raw["date"], strict_day)
+        report = resolve(raw["report_date"], strict_day)
+        reason = first_reason(raw.index, [
             (raw["period_start"].isna(), "impossible or malformed day", raw["date"]),
             (report.isna() & (raw["report_date"].str.strip() != ""),
              "report_date is not a date", raw["report_date"]),
@@ -242,14 +217,14 @@ class ItalyNationalityYtd(Adapter):
 
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=["Data_Report", "Nazione", "ISO_3166-1", "Valore"])
-        raw["period_start"] = _resolve(raw["Data_Report"], _day)
+        raw["period_start"] = resolve(raw["Data_Report"], strict_day)
         name = raw["Nazione"].str.strip()
         code = raw["ISO_3166-1"].str.strip()
         others = (name.str.lower() == "altre") & (code == "")
         # The alpha-2 code decides (names are Italian: "Costa d'Avorio", "Egitto")
-        iso = _resolve(code, lambda c: to_iso3(c) if len(c) == 2 and c.isalpha() else None)
+        iso = resolve(code, lambda c: to_iso3(c) if len(c) == 2 and c.isalpha() else None)
         raw["nationality"] = iso.where(~others, OTHERS)
-        reason = _first_reason(raw.index, [
+        reason = first_reason(raw.index, [
             (raw["period_start"].isna(), "bulletin date is not a date", raw["Data_Report"]),
             (raw["nationality"].isna(), "unknown ISO 3166-1 alpha-2 code",
              name + " / " + code),
@@ -314,10 +289,10 @@ class ItalyReceptionByRegion(Adapter):
         if facilities is None:
             raise SourceAbort(ctx.file, "header is not Regione, Data_Report, <Migranti "
                               "presenti ...>, CodiceRegione", line=1)
-        wide["period_start"] = _resolve(wide["Data_Report"], _day)
-        wide["area"] = _resolve(wide["Regione"], str.strip)
-        wide["_code"] = _resolve(wide["CodiceRegione"], str.strip)
-        reason = _first_reason(wide.index, [
+        wide["period_start"] = resolve(wide["Data_Report"], strict_day)
+        wide["area"] = resolve(wide["Regione"], str.strip)
+        wide["_code"] = resolve(wide["CodiceRegione"], str.strip)
+        reason = first_reason(wide.index, [
             (wide["period_start"].isna(), "bulletin date is not a date", wide["Data_Report"]),
             (wide["area"] == "", "empty region name", None),
             (~wide["_code"].str.fullmatch(r"\d{2}"), "CodiceRegione is not a two-digit ISTAT "

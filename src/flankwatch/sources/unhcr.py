@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import pandas as pd
 from flankwatch.errors import SourceAbort
 from flankwatch.model.country import to_iso3
 from flankwatch.model.geo import h3_cell
+from flankwatch.model.period import strict_year
 from flankwatch.sources.base import (
     Adapter,
     Batch,
@@ -34,6 +35,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
+from flankwatch.sources.checks import first_reason, resolve
 
 SOURCE = "unhcr"
 DISPLACED = "forcibly_displaced"
@@ -68,27 +70,10 @@ _META_MED = dict(
 )
 
 
-Check = tuple[pd.Series, str, pd.Series | None]
 
 
-def _first_reason(index: pd.Index, checks: Sequence[Check]) -> pd.Series:
-    """The first failing check's reason per row ("" = good). A check is (mask, reason, raw
-    values or None); the raw value is appended to the reason, as text, only for failing rows
-    (building reason strings for every row would cost more than the parse)."""
-    reason = pd.Series("", index=index, dtype=object)
-    taken = np.zeros(len(index), dtype=bool)
-    for mask, why, values in checks:
-        new = np.asarray(mask, dtype=bool) & ~taken
-        if new.any():
-            reason[new] = why if values is None else [f"{why}: {v!r}" for v in values[new]]
-            taken |= new
-    return reason
 
 
-def _resolve(raw: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """Map each distinct value once (codes, names and dates repeat a lot). The result is
-    always of object dtype, even for an empty column (pandas would make that float)."""
-    return raw.map({v: fn(v) for v in raw.unique()}).astype(object)
 
 
 def unhcr_country(code: str) -> str | None:
@@ -97,11 +82,6 @@ def unhcr_country(code: str) -> str | None:
     return c if c in UNHCR_CODES else to_iso3(c)
 
 
-def _year(text: str) -> date | None:
-    """1 January of a four-digit year (1900-2200), else ``None``."""
-    t = text.strip()
-    return date(int(t), 1, 1) if len(t) == 4 and t.isdigit() and 1900 <= int(t) <= 2200 \
-        else None
 
 
 def _counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -156,12 +136,12 @@ class UnhcrDisplacedByOrigin(Adapter):
     def parse(self, ctx: ParseContext) -> Iterator[Batch]:
         raw = read_csv_raw(ctx, expected=["geo", "t", "from", "group", "n"])
         for c in ("geo", "t", "from", "group"):
-            raw[c] = _resolve(raw[c], str.strip)  # few distinct values: strip each once
-        raw["country"] = _resolve(raw["geo"], unhcr_country)
-        raw["nationality"] = _resolve(raw["from"], unhcr_country)
-        year = _resolve(raw["t"], _year)
+            raw[c] = resolve(raw[c], str.strip)  # few distinct values: strip each once
+        raw["country"] = resolve(raw["geo"], unhcr_country)
+        raw["nationality"] = resolve(raw["from"], unhcr_country)
+        year = resolve(raw["t"], strict_year)
         raw["value"], blank = _counts(raw["n"])
-        reason = _first_reason(raw.index, [
+        reason = first_reason(raw.index, [
             (raw["country"].isna(), "unknown country of asylum", raw["geo"]),
             (raw["nationality"].isna(), "unknown country of origin", raw["from"]),
             (year.isna(), "year is not a year", raw["t"]),
@@ -220,7 +200,7 @@ class UnhcrMedMonthlyArrivals(Adapter):
                            for y, m, o in zip(year, month, ok, strict=True)], index=wide.index)
         label = pd.to_datetime(wide["month-year"].str.strip(), format="%b-%Y", errors="coerce")
         agrees = (label.dt.year == year) & (label.dt.month == month)
-        reason = _first_reason(wide.index, [
+        reason = first_reason(wide.index, [
             (~ok, "month/year is not a month", wide["month"] + "/" + wide["year"]),
             (~agrees, "month-year label disagrees with month and year", wide["month-year"]),
         ])
@@ -269,7 +249,7 @@ class UnhcrMedDisembarkation(Adapter):
         raw = read_csv_raw(ctx, expected=self.COLUMNS)
         for c in self.COLUMNS:
             raw[c] = raw[c].str.strip()
-        raw["country"] = _resolve(raw["country_name"], to_iso3)
+        raw["country"] = resolve(raw["country_name"], to_iso3)
         lon = pd.to_numeric(raw["centroid_lon"], errors="coerce")
         lat = pd.to_numeric(raw["centroid_lat"], errors="coerce")
         month = pd.to_numeric(raw["month"].where(raw["month"].str.fullmatch(r"\d{1,2}")),
@@ -277,7 +257,7 @@ class UnhcrMedDisembarkation(Adapter):
         year = pd.to_numeric(raw["year"].where(raw["year"].str.fullmatch(r"\d{4}")),
                              errors="coerce")
         raw["value"], blank = _counts(raw["individuals"])
-        reason = _first_reason(raw.index, [
+        reason = first_reason(raw.index, [
             (raw["geomaster_name"] == "", "empty place name", None),
             (raw["country"].isna(), "unknown country", raw["country_name"]),
             (~lon.between(-180, 180) | ~lat.between(-90, 90),
