@@ -3,7 +3,6 @@ the real files (numbers: Eurostat, via the extracts listed in MANIFEST.md)."""
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +23,8 @@ from flankwatch.sources.eurostat import (
 from flankwatch.sources.registry import detect
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
-from tests.conftest import REAL_DATA, real_file
-from tests.factories import ingest_one, parse_all, write
+from tests.conftest import real_file
+from tests.factories import ingest_one, mutate_line, parse_all, real_lines, write
 
 WIDE = """CITIZEN,GEO,Y2015M01,Y2015M02,Y2015M03
 Afghanistan,Austria,635,420,
@@ -192,19 +191,14 @@ def test_whole_file_problems_abort(tmp_path: Path, store: DuckDBStore) -> None:
     assert report.status == "failed" and "decision" in (report.error or "")
 
 
-def _real_lines(relative: str, fallback: str, n: int = 60) -> list[str]:
-    """Some data lines of a real file (or of a fixture when the data folder is absent)."""
-    path = REAL_DATA / relative
-    text = path.read_text(encoding="utf-8-sig") if path.exists() else fallback
-    return text.splitlines()[1:n + 1]
 
 
 _LINES = {
-    "wide": _real_lines("eurostat/migr_asyappctzm_2015_citizen_geo_wide.csv", WIDE),
-    "annual": _real_lines("eurostat/eu_first_time_asylum_annual_geo_nat_sex_2011_2024.csv",
+    "wide": real_lines("eurostat/migr_asyappctzm_2015_citizen_geo_wide.csv", WIDE),
+    "annual": real_lines("eurostat/eu_first_time_asylum_annual_geo_nat_sex_2011_2024.csv",
                           ANNUAL),
     "tsv": TSV.splitlines()[1:],
-    "ebu": _real_lines("eurostat/asylum_applicants_monthly_total_by_geo_2012_2019_ebu.csv", EBU),
+    "ebu": real_lines("eurostat/asylum_applicants_monthly_total_by_geo_2012_2019_ebu.csv", EBU),
 }
 _HEADERS = {"wide": WIDE.splitlines()[0], "annual": ANNUAL.splitlines()[0],
             "tsv": TSV.splitlines()[0], "ebu": EBU.splitlines()[0]}
@@ -213,19 +207,6 @@ _ADAPTERS = {"wide": EurostatWideLabels(), "annual": EurostatFirstTimeAnnual(),
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
-def _mutate(line: str, seed: int, junk: str) -> str:
-    rnd = random.Random(seed)
-    chars = list(line)
-    for _ in range(rnd.randint(1, 4)):
-        i = rnd.randrange(len(chars) + 1)
-        op = rnd.random()
-        if op < 0.4 and chars:
-            del chars[min(i, len(chars) - 1)]
-        elif op < 0.8:
-            chars.insert(i, rnd.choice([",", "\t", '"', ":", " ", "-", "x", *junk[:3]]))
-        else:
-            chars[i:i] = list(junk)
-    return "".join(chars)
 
 
 @settings(max_examples=120, deadline=None)
@@ -237,7 +218,7 @@ def test_random_and_mutated_lines_never_crash(tmp_path_factory: pytest.TempPathF
                                               layout: str, random_lines: list[str],
                                               picks: list[tuple[int, int, str]]) -> None:
     lines = _LINES[layout]
-    mutated = [_mutate(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
+    mutated = [mutate_line(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
     path = tmp_path_factory.mktemp("fuzz") / f"f.{'tsv' if layout == 'tsv' else 'csv'}"
     path.write_text("\n".join([_HEADERS[layout], *mutated, *random_lines]) + "\n",
                     encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import random
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +22,8 @@ from flankwatch.sources.iom_dtm import (
 from flankwatch.sources.registry import detect
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
-from tests.conftest import REAL_DATA, real_file
-from tests.factories import ingest_one, parse_all, write
+from tests.conftest import real_file
+from tests.factories import ingest_one, mutate_line, parse_all, real_lines, write
 
 EUROPE = """t,geo,n
 2020-11,ESP-WAAR,8157
@@ -151,31 +150,12 @@ _LAYOUTS: dict[str, tuple[str, str, Adapter]] = {
 }
 
 
-def _real_lines(relative: str, fallback: str, n: int = 60) -> list[str]:
-    path = REAL_DATA / relative
-    if not path.exists():
-        return fallback.splitlines()[1:]
-    with gzip.open(path, "rt") if path.suffix == ".gz" else path.open() as f:
-        return [next(f).rstrip("\n") for _ in range(n + 1)][1:]
 
 
-_LINES = {k: _real_lines(rel, fb) for k, (rel, fb, _) in _LAYOUTS.items()}
+_LINES = {k: real_lines(rel, fb) for k, (rel, fb, _) in _LAYOUTS.items()}
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
-def _mutate(line: str, seed: int, junk: str) -> str:
-    rnd = random.Random(seed)
-    chars = list(line)
-    for _ in range(rnd.randint(1, 4)):
-        i = rnd.randrange(len(chars) + 1)
-        op = rnd.random()
-        if op < 0.4 and chars:
-            del chars[min(i, len(chars) - 1)]
-        elif op < 0.8:
-            chars.insert(i, rnd.choice([",", '"', "-", "/", "9", "x", *junk[:2]]))
-        else:
-            chars[i:i] = list(junk)
-    return "".join(chars)
 
 
 @settings(max_examples=120, deadline=None)
@@ -188,7 +168,7 @@ def test_random_and_mutated_lines_never_crash(tmp_path_factory: pytest.TempPathF
                                               picks: list[tuple[int, int, str]]) -> None:
     _, fixture, adapter = _LAYOUTS[layout]
     lines = _LINES[layout]
-    mutated = [_mutate(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
+    mutated = [mutate_line(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
     path = tmp_path_factory.mktemp("fuzz") / "f.csv"
     path.write_text("\n".join([fixture.splitlines()[0], *mutated, *random_lines]) + "\n",
                     encoding="utf-8")

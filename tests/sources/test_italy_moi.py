@@ -3,7 +3,6 @@ overlapping bulletin tables, year-to-date nationalities and reception by region.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pandas as pd
@@ -22,8 +21,8 @@ from flankwatch.sources.italy_moi import (
 from flankwatch.sources.registry import detect
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
-from tests.conftest import REAL_DATA, real_file
-from tests.factories import ingest_one, parse_all, write
+from tests.conftest import real_file
+from tests.factories import ingest_one, mutate_line, parse_all, real_lines, write
 
 N, F = "*I dati si riferiscono agli eventi di sbarco", "Fonte: Dipartimento della P.S."
 RAW = f"""Data,Valore,Note,Fonte,Data_Report
@@ -173,29 +172,12 @@ _LAYOUTS: dict[str, tuple[str, str, Adapter]] = {
 }
 
 
-def _real_lines(relative: str, fallback: str, n: int = 60) -> list[str]:
-    path = REAL_DATA / relative
-    text = path.read_text(encoding="utf-8-sig") if path.exists() else fallback
-    return text.splitlines()[1:n + 1]
 
 
-_LINES = {k: _real_lines(rel, fb) for k, (rel, fb, _) in _LAYOUTS.items()}
+_LINES = {k: real_lines(rel, fb) for k, (rel, fb, _) in _LAYOUTS.items()}
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
-def _mutate(line: str, seed: int, junk: str) -> str:
-    rnd = random.Random(seed)
-    chars = list(line)
-    for _ in range(rnd.randint(1, 4)):
-        i = rnd.randrange(len(chars) + 1)
-        op = rnd.random()
-        if op < 0.4 and chars:
-            del chars[min(i, len(chars) - 1)]
-        elif op < 0.8:
-            chars.insert(i, rnd.choice([",", '"', "-", "3", "9", "x", *junk[:2]]))
-        else:
-            chars[i:i] = list(junk)
-    return "".join(chars)
 
 
 @settings(max_examples=120, deadline=None)
@@ -208,7 +190,7 @@ def test_random_and_mutated_lines_never_crash(tmp_path_factory: pytest.TempPathF
                                               picks: list[tuple[int, int, str]]) -> None:
     _, fixture, adapter = _LAYOUTS[layout]
     lines = _LINES[layout]
-    mutated = [_mutate(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
+    mutated = [mutate_line(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
     path = tmp_path_factory.mktemp("fuzz") / "f.csv"
     path.write_text("\n".join([fixture.splitlines()[0], *mutated, *random_lines]) + "\n",
                     encoding="utf-8")

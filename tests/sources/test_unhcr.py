@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pandas as pd
@@ -20,8 +19,8 @@ from flankwatch.sources.unhcr import (
 )
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
-from tests.conftest import REAL_DATA, real_file
-from tests.factories import ingest_one, parse_all, write
+from tests.conftest import real_file
+from tests.factories import ingest_one, mutate_line, parse_all, real_lines, write
 
 RDF = """geo,t,from,group,n
 DEU,2023,SYR,refugee,705812
@@ -122,35 +121,18 @@ _ADAPTERS = {"rdf": UnhcrDisplacedByOrigin(), "med": UnhcrMedMonthlyArrivals(),
              "places": UnhcrMedDisembarkation()}
 
 
-def _real_lines(relative: str, fallback: str, n: int = 60) -> list[str]:
-    path = REAL_DATA / relative
-    text = path.read_text(encoding="utf-8-sig") if path.exists() else fallback
-    return text.splitlines()[1:n + 1]
 
 
 _LINES = {
-    "rdf": _real_lines("unhcr/unhcr_forcibly_displaced_by_asylum_origin_year.csv", RDF),
-    "med": _real_lines("unhcr_med/unhcr_med_arrivals_monthly_it_gr_es_cy_mt_2014_2019.csv",
+    "rdf": real_lines("unhcr/unhcr_forcibly_displaced_by_asylum_origin_year.csv", RDF),
+    "med": real_lines("unhcr_med/unhcr_med_arrivals_monthly_it_gr_es_cy_mt_2014_2019.csv",
                        MED),
-    "places": _real_lines(
+    "places": real_lines(
         "unhcr_med/unhcr_med_sea_arrivals_by_disembarkation_place_year_2014_2022.csv", PLACES),
 }
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
-def _mutate(line: str, seed: int, junk: str) -> str:
-    rnd = random.Random(seed)
-    chars = list(line)
-    for _ in range(rnd.randint(1, 4)):
-        i = rnd.randrange(len(chars) + 1)
-        op = rnd.random()
-        if op < 0.4 and chars:
-            del chars[min(i, len(chars) - 1)]
-        elif op < 0.8:
-            chars.insert(i, rnd.choice([",", '"', "-", ".", "9", "x", "NA", *junk[:2]]))
-        else:
-            chars[i:i] = list(junk)
-    return "".join(chars)
 
 
 @settings(max_examples=120, deadline=None)
@@ -162,7 +144,7 @@ def test_random_and_mutated_lines_never_crash(tmp_path_factory: pytest.TempPathF
                                               layout: str, random_lines: list[str],
                                               picks: list[tuple[int, int, str]]) -> None:
     lines = _LINES[layout]
-    mutated = [_mutate(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
+    mutated = [mutate_line(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
     path = tmp_path_factory.mktemp("fuzz") / "f.csv"
     path.write_text("\n".join([_HEADERS[layout], *mutated, *random_lines]) + "\n",
                     encoding="utf-8")
