@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from flankwatch.ingest import IngestReport
+from flankwatch.ingest import ingest as _ingest
 from flankwatch.model.geo import BBox
 from flankwatch.settings import load_settings
 from flankwatch.store.duckdb import DuckDBStore, Reader
@@ -112,6 +114,11 @@ class FlankWatchStore:
 
     def forecasts(self, model: str | list[str] | None = None, **dims: Any) -> pd.DataFrame:
         return self.query("forecasts", kinds=model, where=dims)
+
+    def ingest(self, *paths: str | Path) -> IngestReport:
+        """Ingest files or folders into this store; the report has per-source tallies
+        (``report.per_source``) and ``report.to_json()``."""
+        return _ingest(self._store, [Path(p) for p in paths])
 
     def quarantine(self, source: str | None = None, limit: int = 100) -> pd.DataFrame:
         return self._reader.quarantine(source=source, limit=limit)
