@@ -15,10 +15,13 @@ Eastern Borders Route,Land,IRQ,2021-07,1903
 Eastern Borders Route,Land,AFG,2021-07,308
 Central Mediterranean Route,Sea,TUN,2021-07,900
 """
-MMP = """t,m,type,route,geo,dead,cause,surv,nat,location,lon,lat
-2023-06-14,2023-06,Incident,Central Mediterranean Route,GRC,646.0,Drowning,104,PAK,Off Pylos,21.2,36.9
-2016-05-26,2016-05,Incident,Central Mediterranean Route,LBY,550.0,Drowning,,UNK,Off Zuwara,12.1,33.2
-"""
+MMP = (
+    "t,m,type,route,geo,dead,cause,surv,nat,location,lon,lat\n"
+    "2023-06-14,2023-06,Incident,Central Mediterranean Route,GRC,646.0,Drowning,104,PAK,"
+    "Off Pylos,21.2,36.9\n"
+    "2016-05-26,2016-05,Incident,Central Mediterranean Route,LBY,550.0,Drowning,,UNK,"
+    "Off Zuwara,12.1,33.2\n"
+)
 
 
 @pytest.fixture
