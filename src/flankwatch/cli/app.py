@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from flankwatch import pipeline
+from flankwatch.cli.alerts import app as alerts_app
 from flankwatch.errors import FlankWatchError
 from flankwatch.ingest import FileReport, IngestReport, ingest
 from flankwatch.settings import load_settings
@@ -350,6 +351,9 @@ def demo_cmd(
         overview = pipeline.write_overview(store, report, out_dir)
     out.print(f"\nStore: {db_path}")
     out.print(f"Situation overview: open file://{overview.resolve()} in a browser")
+
+
+app.add_typer(alerts_app, name="alerts")
 
 
 def main() -> None:

@@ -227,6 +227,63 @@ class Code(Record):
 
 
 @dataclass(kw_only=True, slots=True)
+class Alert(Record):
+    """A warning for people: one per episode, updated while it grows, closed when it ends.
+
+    Detection fields are rewritten by each detection run; the lifecycle fields (``status``,
+    ``status_by``, ``status_at``, ``note``) belong to the analysts and are changed only by
+    their actions, each logged in ``alert_log``. ``evidence`` and ``instrumentalisation``
+    are JSON documents (drivers, history points, indicators)."""
+
+    kind: str  # surge, maritime
+    title: str
+    status: str = "new"  # new, acknowledged, closed
+    status_by: str | None = None
+    status_at: datetime | None = None
+    note: str | None = None
+    severity: str  # low, medium, high, critical
+    score: float
+    metric: str | None = None
+    route: str | None = None
+    border_type: str | None = None
+    nationality: str | None = None
+    reporting_country: str | None = None
+    series_key: str | None = None  # JSON of the SeriesKey
+    detector: str
+    detector_version: str
+    precision: str = "month"
+    first_period: date
+    onset_period: date | None = None
+    peak_period: date
+    last_period: date
+    ongoing: bool = False
+    observed: float | None = None
+    expected: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    ratio: float | None = None
+    explanation: str
+    evidence: str | None = None
+    judgement: str | None = None
+    instrumentalisation: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class AlertAction:
+    """One analyst action on an alert (or the system closing it), for the audit trail."""
+
+    alert_id: str
+    at: datetime
+    by: str
+    action: str  # acknowledge, close, reopen, note, auto_close
+    from_status: str | None
+    to_status: str | None
+    note: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
 class QuarantineRecord:
     """A row, sentence or record that could not be used, kept with the reason."""
 
@@ -270,4 +327,5 @@ TABLES: dict[str, type[Record]] = {
     "areas": Area,
     "forecasts": ForecastSample,
     "codes": Code,
+    "alerts": Alert,
 }

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from flankwatch.errors import ConfigurationError, StoreError
-from flankwatch.model.records import TABLES, IngestFile, QuarantineRecord
+from flankwatch.model.records import TABLES, AlertAction, IngestFile, QuarantineRecord
 from flankwatch.store.query import ALL_PARTNERS, Query, Viewer
 from flankwatch.store.tables import (
     ALL_TABLES,
@@ -100,6 +100,20 @@ class DuckDBStore:
             except duckdb.Error as exc:
                 self.con.execute("ROLLBACK")
                 raise StoreError(f"{self.path}: migration {version} failed: {exc}") from exc
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Additive schema changes need no hand-written migration: a field added to a record
+        dataclass becomes a nullable column of stores made before it."""
+        for table in ALL_TABLES:
+            if table == "ingest_runs":
+                continue
+            have = {r[0] for r in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                [table]).fetchall()}
+            for col, sql_type in table_columns(table).items():
+                if have and col not in have:
+                    self.con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{col}" {sql_type}')
 
     # -- access ------------------------------------------------------------------------------
 
@@ -180,6 +194,9 @@ class Writer:
         unknown = set(frame.columns) - set(cols)
         if unknown:
             raise StoreError(f"{table}: unknown columns {sorted(unknown)}")
+        if "classification" not in frame.columns or frame["classification"].isna().any():
+            # An unmarked record would be invisible to every reader, or worse, guessed.
+            raise StoreError(f"{table}: every row needs a marking (classification)")
         con = self.con
         con.register("_batch", frame)
         try:
@@ -271,6 +288,24 @@ class Writer:
             [f.run_id, f.path, f.sha256, f.source, f.adapter, f.status, f.read, f.stored,
              f.duplicates, f.quarantined, f.error, f.started_at, f.finished_at],
         )
+
+    def log_alert_actions(self, actions: Sequence[AlertAction]) -> None:
+        """Append analyst (or system) actions on alerts to the log."""
+        for a in actions:
+            self.con.execute(
+                "INSERT INTO alert_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [a.alert_id, a.at, a.by, a.action, a.from_status, a.to_status, a.note],
+            )
+
+    def set_alert_status(self, action: AlertAction) -> None:
+        """Change one alert's lifecycle fields and log the action, together."""
+        with self.transaction():
+            self.con.execute(
+                "UPDATE alerts SET status = ?, status_by = ?, status_at = ?, "
+                "note = coalesce(?, note) WHERE id = ?",
+                [action.to_status, action.by, action.at, action.note, action.alert_id],
+            )
+            self.log_alert_actions([action])
 
     def mark_interrupted_runs(self) -> None:
         """Runs still "running" when a new one starts were killed: one writer at a time."""
@@ -455,6 +490,15 @@ class Reader:
         with self.store._lock:
             return self.con.execute(
                 " UNION ALL ".join(parts) + ' ORDER BY source, "table"', all_params
+            ).fetchdf()
+
+    def alert_log(self, alert_id: str) -> pd.DataFrame:
+        """The lifecycle of one alert, oldest first (empty if the viewer may not see it)."""
+        if self.count(Query.build("alerts", where={"id": alert_id})) == 0:
+            return pd.DataFrame(columns=list(table_columns("alert_log")))
+        with self.store._lock:
+            return self.con.execute(
+                "SELECT * FROM alert_log WHERE alert_id = ? ORDER BY \"at\"", [alert_id]
             ).fetchdf()
 
     # -- bookkeeping -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable
 from datetime import date, datetime
 
-from flankwatch.model.records import TABLES, IngestFile, QuarantineRecord
+from flankwatch.model.records import TABLES, AlertAction, IngestFile, QuarantineRecord
 
 _SCALAR = {
     str: "VARCHAR",
@@ -32,6 +32,7 @@ TIME_COLUMN = {
     "vessels": "time",
     "entities": "listed_on",
     "forecasts": "period_start",
+    "alerts": "peak_period",
 }
 KIND_COLUMN = {
     "events": "kind",
@@ -42,6 +43,7 @@ KIND_COLUMN = {
     "positions": "msg_type",
     "vessels": "ship_type_text",
     "codes": "scheme",
+    "alerts": "kind",
 }
 #: Provenance and bookkeeping columns: they do not count when deciding whether a re-ingested
 #: record is a duplicate of the stored one.
@@ -71,6 +73,8 @@ def table_columns(table: str) -> dict[str, str]:
         return columns(QuarantineRecord)
     if table == "ingest_files":
         return columns(IngestFile)
+    if table == "alert_log":
+        return columns(AlertAction)
     return columns(TABLES[table])
 
 
@@ -80,7 +84,7 @@ def _create(name: str, cols: dict[str, str]) -> str:
 
 
 def _migration_1() -> list[str]:
-    stmts = [_create(t, columns(cls)) for t, cls in TABLES.items()]
+    stmts = [_create(t, columns(cls)) for t, cls in TABLES.items() if t != "alerts"]
     stmts.append(_create("quarantine", columns(QuarantineRecord)))
     stmts.append(_create("ingest_files", columns(IngestFile)))
     stmts.append(
@@ -90,12 +94,19 @@ def _migration_1() -> list[str]:
     return stmts
 
 
+def _migration_2() -> list[str]:
+    return [_create("alerts", columns(TABLES["alerts"])),
+            _create("alert_log", columns(AlertAction))]
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], list[str]]]] = [
     (1, "tables for events, observations, positions, vessels, entities, areas, forecasts, "
         "codes, quarantine and ingest bookkeeping", _migration_1),
+    (2, "alerts and their lifecycle log", _migration_2),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: Every table that export/import and status cover.
-ALL_TABLES: tuple[str, ...] = (*TABLES, "quarantine", "ingest_files", "ingest_runs")
+ALL_TABLES: tuple[str, ...] = (*TABLES, "quarantine", "ingest_files", "ingest_runs",
+                                "alert_log")
