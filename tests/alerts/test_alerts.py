@@ -99,7 +99,8 @@ def test_marked_alerts_are_hidden_from_viewers_without_clearance(store: DuckDBSt
                                                     ("EU",)))) == []
     with pytest.raises(ConfigurationError, match="no alert"):
         pipeline.get_alert(store.reader(Viewer.public()), row["id"])
-    assert pipeline.list_alerts(store.reader())[0]["marking"] == "NATO RESTRICTED // REL TO NATO"
+    marking = pipeline.list_alerts(store.reader())[0]["marking"]
+    assert marking == "NATO RESTRICTED // REL TO NATO"
 
 
 def test_cli_lists_acknowledges_and_closes(tmp_path: Path) -> None:
