@@ -14,7 +14,7 @@ from flankwatch import pipeline
 from flankwatch.alerts import lifecycle, rules
 from flankwatch.cli.app import app
 from flankwatch.errors import ConfigurationError
-from flankwatch.model.marking import PUBLIC, Classification
+from flankwatch.model.marking import PUBLIC, Classification, Marking
 from flankwatch.model.signal import Assessment, Driver, Indicator, SeriesKey, SurgeEpisode
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Viewer
@@ -93,7 +93,7 @@ def test_actions_need_a_name_and_a_known_verb() -> None:
 
 
 def test_marked_alerts_are_hidden_from_viewers_without_clearance(store: DuckDBStore) -> None:
-    row = rules.alert_row(episode(), None, PUBLIC) | {"classification": 2, "releasable_to": ["NATO"]}
+    row = rules.alert_row(episode(), None, Marking(Classification.RESTRICTED, ("NATO",)))
     store.writer().write("alerts", pd.DataFrame([row]), only=rules.DETECTION_COLUMNS)
     assert pipeline.list_alerts(store.reader(Viewer("eu", Classification.RESTRICTED,
                                                     ("EU",)))) == []
