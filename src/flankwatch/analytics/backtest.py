@@ -166,6 +166,7 @@ class DetectorSummary:
     false_alarms: int
     route_years: float
     false_alarms_per_route_year: float
+    flagged_months_outside_per_route_year: float  # alarm burden outside labelled episodes
     alerts: int  # alert episodes on every series
     series_years: float
     seconds: float
@@ -216,6 +217,8 @@ class BacktestResult:
         row("false alarms per route-year (route totals)",
             (f"{s.false_alarms_per_route_year:.3f} ({s.false_alarms} in {s.route_years:.0f})"
              for s in self.summaries))
+        row("flagged months outside labelled episodes per route-year",
+            (f"{s.flagged_months_outside_per_route_year:.2f}" for s in self.summaries))
         row("alert episodes, all series", (str(s.alerts) for s in self.summaries))
         row("run time, s", (f"{s.seconds:.2f}" for s in self.summaries))
         for name in self.episodes:
@@ -302,9 +305,13 @@ def _score_episode(detector: str, e: LabelledEpisode,
         return EpisodeOutcome(e.episode, detector, e.label, False, False, None, e.peak, None,
                               None, None, unit)
     p = prepared[key]
-    index = _index(p.periods, unit)
+    index = _index(p.periods)
+    flag = flags[key]
     window_start = _shift(e.start, -PRE_START[unit], unit)
-    flagged = [index[i] for i in np.flatnonzero(flags[key]).tolist()
+    before = [i for i, d in enumerate(index) if d < window_start]
+    if before and flag[before[-1]]:
+        window_start = e.start  # an alarm carried over from earlier earns no early credit
+    flagged = [index[i] for i in np.flatnonzero(flag).tolist()
                if window_start <= index[i] <= e.end]
     first = min(flagged) if flagged else None
     double = _double_period(p, index, e, unit)
@@ -336,7 +343,7 @@ def _summarise(det: Detector[Any], found: list[EpisodeOutcome],
     to_peak = [_months(o.lead_to_peak, o.unit) for o in hits if o.lead_to_peak is not None]
     to_double = [_months(o.lead_to_double, o.unit) for o in hits
                  if o.lead_to_double is not None]
-    false_alarms, route_years = 0, 0.0
+    false_alarms, outside, route_years = 0, 0, 0.0
     alerts, series_years = 0, 0.0
     for key, p in prepared.items():
         runs = flagged_runs(flags[key])
@@ -345,16 +352,19 @@ def _summarise(det: Detector[Any], found: list[EpisodeOutcome],
         if not _is_route_total(key):
             continue
         route_years += len(p) / 12.0
-        index = _index(p.periods, "month")
+        index = _index(p.periods)
         windows = [(e.start, e.end) for e in labelled if e.matches(key)]
         for first, last in runs:
             if not any(index[first] <= end and index[last] >= start for start, end in windows):
                 false_alarms += 1
+        outside += sum(1 for i in np.flatnonzero(flags[key]).tolist()
+                       if not any(start <= index[i] <= end for start, end in windows))
     return DetectorSummary(
         det.NAME, det.VERSION, len(hits) / len(scored) if scored else 0.0, len(hits),
         len(scored), statistics.median(to_peak) if to_peak else None,
         statistics.median(to_double) if to_double else None, false_alarms, route_years,
-        false_alarms / route_years if route_years else 0.0, alerts, series_years,
+        false_alarms / route_years if route_years else 0.0,
+        outside / route_years if route_years else 0.0, alerts, series_years,
         round(seconds, 3))
 
 
@@ -363,7 +373,7 @@ def _is_route_total(key: SeriesKey) -> bool:
             and key.nationality == "ALL" and key.precision == "month")
 
 
-def _index(periods: pd.DatetimeIndex, unit: str) -> list[date]:
+def _index(periods: pd.DatetimeIndex) -> list[date]:
     return [ts.date() for ts in periods]
 
 
