@@ -4,6 +4,7 @@ they land) -> publish. The CLI and the other interfaces call these steps."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,81 @@ def act_on_alert(store: DuckDBStore, alert_id: str, name: str, by: str,
     """Acknowledge, close, reopen or annotate an alert; the action is logged."""
     row = _find_alert(store.reader(), alert_id)
     act = lifecycle.action(row["id"], row["status"], name, by, note)
-    store.writer().set_alert_status(act)
+    store.writer().apply_alert_actions([act])
     return {"id": act.alert_id, "from_status": act.from_status, "to_status": act.to_status,
             "by": act.by, "at": act.at.isoformat()}
+
+
+# -- surges ------------------------------------------------------------------------------------
+
+#: Observation metrics surge detection reads.
+SURGE_METRICS = ("irregular_border_crossings", "asylum_applicants", "arrivals", "sea_arrivals")
+#: GDELT event kinds that can show a transit state's pressure (CAMEO 10-13, 16-17).
+COERCIVE_KINDS = ("threat", "coercion", "demand")
+
+
+def read_surge_inputs(reader: Reader) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
+                                               pd.DataFrame]:
+    """Observations, migrant-death events, country areas and coercive events in scope."""
+    obs = reader.select(Query.build("observations", kinds=list(SURGE_METRICS)))
+    deaths = reader.select(Query.build("events", kinds="migrant_death"))
+    areas = reader.select(Query.build("areas", kinds="country"))
+    coercive = reader.select(Query.build("events", kinds=list(COERCIVE_KINDS)))
+    return obs, deaths, areas, coercive
+
+
+def detect_surges(store: DuckDBStore, detector: str | None = None,
+                  progress: Callable[[int, int], None] | None = None
+                  ) -> list[dict[str, Any]]:
+    """Detect surges on every series (totals, routes, countries; nationalities explain them),
+    assess instrumentalisation on Frontex route series, and upsert one alert per episode.
+    Alerts whose episode has ended are closed by the system. Returns the alerts as the JSON
+    contract, most recent peak first."""
+    from flankwatch.analytics import instrumentalisation, surge
+    from flankwatch.analytics.series import build_series
+
+    reader = store.reader()
+    obs, deaths, areas, coercive = read_surge_inputs(reader)
+    series = build_series(obs, deaths)
+    # A product takes the highest marking of its inputs (per metric: coarse but never lower).
+    markings = {m: frames.marking_of(obs[obs["metric"] == m]) for m in SURGE_METRICS}
+    markings["dead_and_missing"] = frames.marking_of(deaths)
+    context = instrumentalisation.make_context(obs, areas, coercive)
+    rows: list[dict[str, Any]] = []
+    judged = [k for k in series if k.nationality == "ALL"]
+    for i, key in enumerate(judged):
+        episodes = surge.detect(series[key], key, detector,
+                                components=surge.nationality_components(key, series))
+        for ep in episodes:
+            assessment = (instrumentalisation.assess(ep, context)
+                          if key.metric == "irregular_border_crossings" and key.route
+                          else None)
+            rows.append(rules.alert_row(ep, assessment, markings.get(key.metric, Marking())))
+        if progress is not None:
+            progress(i + 1, len(judged))
+    writer = store.writer()
+    if rows:
+        with writer.transaction():
+            writer.write("alerts", pd.DataFrame(rows), only=rules.DETECTION_COLUMNS)
+    _close_ended(store, {r["id"] for r in rows if not r["ongoing"]})
+    found = {r["id"] for r in rows}
+    return [a for a in list_alerts(store.reader(), kind="surge") if a["id"] in found]
+
+
+def _close_ended(store: DuckDBStore, ended: set[str]) -> None:
+    """The system closes the alerts of episodes that have ended (logged as auto_close)."""
+    if not ended:
+        return
+    frame = store.reader().select(Query.build("alerts", columns=["id", "status"],
+                                              where={"id": sorted(ended)}))
+    store.writer().apply_alert_actions([lifecycle.auto_close(r.id, r.status)
+                                        for r in frame.itertuples() if r.status != "closed"])
+
+
+def backtest_surges(store: DuckDBStore, detectors: list[str] | None = None) -> Any:
+    """Replay every series with every detector against the labelled episodes."""
+    from flankwatch.analytics.backtest import run_backtest
+    from flankwatch.analytics.series import build_series
+
+    obs, deaths, _, _ = read_surge_inputs(store.reader())
+    return run_backtest(build_series(obs, deaths), detectors=detectors or None)

@@ -15,7 +15,8 @@
 
 A detector flags periods online (detectors/base.py); here consecutive flagged periods,
 allowing a gap of one, become one episode, with its onset (the start of the run-up: the
-earliest of the consecutive periods above the expected value just before the first flag),
+earliest of the consecutive periods at least 10 % above their expected value just before the
+first flag),
 peak, end, the values at the peak, a score, the last 36 points for a chart, the nationalities
 driving it and a paragraph explaining it.
 """
@@ -53,6 +54,8 @@ __all__ = [
 HISTORY_POINTS = 36
 #: Periods after the last flag shown in the history, so a chart shows the way down.
 HISTORY_AFTER = 3
+#: A period is part of a run-up when it is at least this many times its expected value.
+ONSET_MARGIN = 1.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,12 +170,13 @@ def _episode(det: Detector[Any], key: SeriesKey, prepared: PreparedSeries, trace
 
 def _onset(trace: Trace, first: int, lookback: int) -> int:
     """The earliest of the consecutive periods just before ``first`` that were above their
-    expected value (and not flagged: a previous episode is not this one's run-up)."""
+    expected value by ``ONSET_MARGIN`` or more (and not flagged: a previous episode is not
+    this one's run-up); ``first`` itself when the period before was not."""
     onset = first
     for j in range(first - 1, max(-1, first - 1 - lookback), -1):
         expected = trace.expected[j]
         if (not trace.decided[j] or trace.flagged[j] or not math.isfinite(expected)
-                or not trace.observed[j] > expected):
+                or not trace.observed[j] >= ONSET_MARGIN * max(expected, 1.0)):
             break
         onset = j
     return onset

@@ -60,14 +60,14 @@ def history_svg(points: Sequence[Point], *, title: str = "", onset: date | None 
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(p.observed):.1f}" r="3.5" '
                          f'fill="{FLAGGED}"><title>{p.period.isoformat()}: flagged, '
                          f"{p.observed:,.0f}</title></circle>")
-    for when, colour, name in ((onset, ONSET, "onset"), (first, FLAGGED, "first alert")):
+    for when, colour, name, dy in ((onset, ONSET, "onset", -6), (first, FLAGGED, "first alert", 8)):
         idx = next((i for i, p in enumerate(usable) if when is not None and p.period >= when),
                    None)
         if idx is None:
             continue
         parts.append(f'<line x1="{x(idx):.1f}" x2="{x(idx):.1f}" y1="{top}" '
                      f'y2="{height - bottom}" stroke="{colour}" stroke-dasharray="2 2"/>'
-                     f'<text x="{x(idx) + 3:.1f}" y="{top - 6}" font-size="10" '
+                     f'<text x="{x(idx) + 3:.1f}" y="{top + dy}" font-size="10" '
                      f'font-family="sans-serif" fill="{colour}">{name}</text>')
     parts.append(_axes(usable, vmax, left, top, width - right, height - bottom))
     parts.append("</svg>")

@@ -28,7 +28,13 @@ def describe_key(key: SeriesKey) -> str:
 
 
 def when(period: date, precision: str) -> str:
+    """"July 2021", or "12 Sep 2023" for daily series."""
     return f"{period.day} {period:%b %Y}" if precision == "day" else f"{period:%B %Y}"
+
+
+def at(period: date, precision: str) -> str:
+    """"in July 2021", or "on 12 Sep 2023"."""
+    return ("on " if precision == "day" else "in ") + when(period, precision)
 
 
 def number(value: float) -> str:
@@ -42,18 +48,17 @@ def explain(*, key: SeriesKey, detector: str, precision: str, smooth: int, obser
             drivers: Sequence[Driver], notes: Sequence[str]) -> str:
     """One paragraph: observed vs expected with the band, ratio, first alert, onset, peak,
     end, drivers and what was done to the data."""
-    what = (f"the {smooth}-day total to {when(peak_period, precision)}" if smooth > 1
-            else when(peak_period, precision))
+    what = (f"in the {smooth} days to {when(peak_period, precision)}" if smooth > 1
+            else at(peak_period, precision))
     text = [
-        f"{describe_key(key)}: {number(observed)} in {what}, against {number(expected)} "
+        f"{describe_key(key)}: {number(observed)} {what}, against {number(expected)} "
         f"expected (normal range {number(lower)} to {number(upper)}), {ratio:,.1f} times the "
         f"expected level.",
-        f"The {detector} detector first flagged it in {when(first_period, precision)} "
+        f"The {detector} detector first flagged it {at(first_period, precision)} "
         f"({number(first_observed)} against {number(first_expected)} expected); the rise "
-        f"began in {when(onset_period, precision)} and peaked in "
-        f"{when(peak_period, precision)}.",
+        f"began {at(onset_period, precision)} and peaked {at(peak_period, precision)}.",
         ("It is still flagged in the latest data, so the peak may be ahead."
-         if ongoing else f"It was last flagged in {when(last_period, precision)}."),
+         if ongoing else f"It was last flagged {at(last_period, precision)}."),
     ]
     if drivers:
         shown = "; ".join(_driver(d) for d in drivers)

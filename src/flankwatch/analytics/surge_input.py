@@ -10,6 +10,7 @@ missing values, on which no decision is taken. Each of these is reported in ``no
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +51,9 @@ def prepare_series(series: pd.Series, precision: str = "month") -> PreparedSerie
         series = pd.Series(series, dtype="float64")
     if series.empty:
         return _empty(precision, ("the series is empty",))
-    index = pd.to_datetime(pd.Index(series.index), errors="coerce", utc=True)
+    with warnings.catch_warnings():  # mixed date formats: each is parsed on its own
+        warnings.simplefilter("ignore", UserWarning)
+        index = pd.to_datetime(pd.Index(series.index), errors="coerce", utc=True)
     raw = pd.Series(series.to_numpy(), dtype="object")
     values = pd.to_numeric(raw, errors="coerce")
     frame = pd.DataFrame({"when": index.tz_convert(None), "value": values.to_numpy(dtype=float),

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from flankwatch import pipeline
 from flankwatch.cli.alerts import app as alerts_app
+from flankwatch.cli.analysis import backtest_app, detect_app
 from flankwatch.errors import FlankWatchError
 from flankwatch.ingest import FileReport, IngestReport, ingest
 from flankwatch.settings import load_settings
@@ -354,6 +355,8 @@ def demo_cmd(
 
 
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(detect_app, name="detect")
+app.add_typer(backtest_app, name="backtest")
 
 
 def main() -> None:

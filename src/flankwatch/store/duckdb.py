@@ -297,15 +297,19 @@ class Writer:
                 [a.alert_id, a.at, a.by, a.action, a.from_status, a.to_status, a.note],
             )
 
-    def set_alert_status(self, action: AlertAction) -> None:
-        """Change one alert's lifecycle fields and log the action, together."""
+    def apply_alert_actions(self, actions: Sequence[AlertAction]) -> None:
+        """Change alerts' lifecycle fields and log the actions, all together."""
+        if not actions:
+            return
         with self.transaction():
-            self.con.execute(
-                "UPDATE alerts SET status = ?, status_by = ?, status_at = ?, "
-                "note = coalesce(?, note) WHERE id = ?",
-                [action.to_status, action.by, action.at, action.note, action.alert_id],
-            )
-            self.log_alert_actions([action])
+            for a in actions:
+                self.con.execute(
+                    "UPDATE alerts SET status = ?, status_by = ?, status_at = ?, "
+                    "note = coalesce(?, note) WHERE id = ?",
+                    [a.to_status, a.by, a.at, a.note if a.action != "auto_close" else None,
+                     a.alert_id],
+                )
+            self.log_alert_actions(actions)
 
     def mark_interrupted_runs(self) -> None:
         """Runs still "running" when a new one starts were killed: one writer at a time."""

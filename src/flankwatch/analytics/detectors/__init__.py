@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flankwatch.analytics.detectors.base import BaseSettings, Detector, Trace
+from flankwatch.analytics.detectors.base import BaseSettings, Configured, Detector, Trace
 from flankwatch.analytics.detectors.cusum import Cusum, CusumSettings
 from flankwatch.analytics.detectors.ewma import Ewma, EwmaSettings
 from flankwatch.analytics.detectors.seasonal_robust import SeasonalRobust, SeasonalRobustSettings
@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_DETECTOR",
     "DETECTORS",
     "BaseSettings",
+    "Configured",
     "Cusum",
     "CusumSettings",
     "Detector",

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,7 @@ class BaseSettings:
     * ``min_history``: periods with data needed before the first decision.
     """
 
-    floor: float = 50.0
+    floor: float = 300.0
     smooth: int = 1
     min_history: int = 12
 
@@ -84,9 +84,9 @@ S = TypeVar("S", bound=BaseSettings)
 class Detector(ABC, Generic[S]):
     """A surge detector. Subclasses set the class attributes and implement ``_run``."""
 
-    NAME: ClassVar[str]
-    VERSION: ClassVar[str]
-    SUMMARY: ClassVar[str]
+    NAME: str
+    VERSION: str
+    SUMMARY: str
 
     @abstractmethod
     def default_settings(self, precision: str = "month") -> S:
@@ -108,6 +108,27 @@ class Detector(ABC, Generic[S]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.NAME} v{self.VERSION}>"
+
+
+class Configured(Detector[S]):
+    """A detector with some of its settings changed, for both precisions: for a user's
+    choice or a threshold sweep. ``Configured(Cusum(), h=4.0)`` is named ``cusum[h=4.0]``."""
+
+    def __init__(self, base: Detector[S], name: str | None = None, **overrides: Any) -> None:
+        self.base = base
+        self.overrides = overrides
+        shown = ",".join(f"{k}={v}" for k, v in sorted(overrides.items()))
+        self.NAME = name or f"{base.NAME}[{shown}]"
+        self.VERSION = base.VERSION
+        self.SUMMARY = base.SUMMARY
+        replace(base.default_settings(), **overrides)  # a misspelt setting fails here
+
+    def default_settings(self, precision: str = "month") -> S:
+        return replace(self.base.default_settings(precision), **self.overrides)
+
+    def _run(self, x: FloatArray, periods: pd.DatetimeIndex, settings: S,
+             precision: str) -> Trace:
+        return self.base._run(x, periods, settings, precision)
 
 
 def trailing_sum(values: FloatArray, window: int) -> FloatArray:

@@ -3,8 +3,9 @@
 Model card: docs/detectors/cusum.md. At period ``t`` the in-control mean and standard
 deviation are those of the ``window`` periods before ``t`` (the standard deviation never below
 the Poisson one); ``z = (x - mean) / sd``; ``S = max(0, S + z - k)``; the period is flagged
-while ``S > h`` and ``x >= floor``. No seasonality, no robustness: the textbook peer the default
-detector is compared with.
+when ``S > h`` and ``x >= floor``, and ``S`` restarts at 0 after each signal (``reset``), so a
+lasting shift signals again each period it stays far enough out. No seasonality, no
+robustness: the textbook peer the default detector is compared with.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
 
 from flankwatch.analytics.detectors.base import (
@@ -34,13 +34,14 @@ class CusumSettings(BaseSettings):
     window: int = 12  # trailing periods of the in-control mean and sd
     k: float = 0.5  # reference value, in standard deviations
     h: float = 5.0  # decision interval, in standard deviations
+    reset: bool = True  # restart the sum at 0 after each signal (the textbook practice)
 
     @classmethod
     def for_precision(cls, precision: str) -> CusumSettings:
         monthly = cls()
         if precision != "day":
             return monthly
-        return replace(monthly, smooth=7, floor=200.0, window=28, min_history=35)
+        return replace(monthly, smooth=7, window=28, min_history=35)
 
 
 class Cusum(Detector[CusumSettings]):
@@ -74,4 +75,6 @@ class Cusum(Detector[CusumSettings]):
             if stat > settings.h and xt >= settings.floor:
                 out.flagged[t] = True
                 out.score[t] = squash((stat - settings.h) / settings.h)
+                if settings.reset:
+                    stat = 0.0
         return out

@@ -37,7 +37,7 @@ class EwmaSettings(BaseSettings):
         monthly = cls()
         if precision != "day":
             return monthly
-        return replace(monthly, smooth=7, floor=200.0, window=28, min_history=35)
+        return replace(monthly, smooth=7, window=28, min_history=35)
 
 
 class Ewma(Detector[EwmaSettings]):

@@ -52,12 +52,16 @@ class SeasonalRobustSettings(BaseSettings):
     quantile: float = 0.99  # one-sided quantile of the band's upper edge
     ratio: float = 1.5  # observed / expected needed to call an exceedance
     extreme_ratio: float = 3.0  # an exceedance this large needs no confirmation
-    cusum_k: float = 1.2  # ratio per period the log-ratio CUSUM lets pass
+    cusum_k: float = 1.25  # ratio per period the log-ratio CUSUM lets pass
     cusum_h: float = 2.0  # accumulated excess ratio that confirms a first exceedance
+    shift_h: float = 4.0  # accumulated excess ratio that fires even inside the band
     level_window: int = 12  # unflagged values in the level's median
     level_lookback: int = 24  # how far back to look for them
     level_min: int = 6  # fewer than this: use all recent values
-    season_years_full: int = 2  # years of seasonal ratios before the index is used fully
+    flag_memory: int = 6  # flagged periods older than this count in the level again
+    season_prior_years: float = 1.0  # shrinkage: weight = years / (years + this)
+    season_smooth: bool = True  # blend each month's index with its neighbours'
+    season_clip: float = 2.5  # indices stay within [1/clip, clip]
     season_years_max: int = 6  # only the most recent years of ratios are kept
     dispersion_window: int = 36  # past residuals in the dispersion estimate
     sigma_prior: float = 0.3  # prior log-scale dispersion (about 30 %)
@@ -69,8 +73,9 @@ class SeasonalRobustSettings(BaseSettings):
         monthly = cls()
         if precision != "day":
             return monthly
-        return replace(monthly, smooth=7, floor=200.0, min_history=35, level_window=28,
-                       level_lookback=84, level_min=14, dispersion_window=364)
+        return replace(monthly, smooth=7, min_history=35, level_window=28,
+                       level_lookback=84, level_min=14, flag_memory=14,
+                       dispersion_window=364)
 
 
 class SeasonalRobust(Detector[SeasonalRobustSettings]):
@@ -98,7 +103,10 @@ class _SeasonalRun:
         self.months: list[int] = [int(m) for m in periods.month]
         self.years: list[int] = [int(y) for y in periods.year]
         self.half = season_length(precision) // 2
-        self.centred = _centred_mean(x, self.half)
+        self.values = x
+        self.flags = np.zeros(self.n, dtype=bool)
+        self.weights = np.ones(2 * self.half + 1)
+        self.weights[0] = self.weights[-1] = 0.5
         per_key = s.season_years_max * (31 if precision == "day" else 1)
         self.ratios: dict[int, deque[tuple[int, float]]] = {
             m: deque(maxlen=per_key) for m in range(1, 13)}
@@ -138,14 +146,17 @@ class _SeasonalRun:
             exceed = xt > upper and ratio >= s.ratio and xt >= s.floor
             cusum = max(0.0, cusum + math.log((xt + 1.0) / (expected + 1.0))
                         - math.log(s.cusum_k))
+            shift = cusum >= math.log(s.shift_h) and ratio >= s.ratio and xt >= s.floor
             if in_episode:
-                flag = xt > upper and xt >= s.floor
+                flag = (xt > upper or shift) and xt >= s.floor
             else:
-                flag = exceed and (cusum >= math.log(s.cusum_h) or prev_exceed
-                                   or ratio >= s.extreme_ratio)
+                flag = shift or (exceed and (cusum >= math.log(s.cusum_h) or prev_exceed
+                                             or ratio >= s.extreme_ratio))
             if flag:
                 self.flagged[t] = True
-                self.score[t] = squash(math.log(xt / upper) / math.log(2.0))
+                self.flags[t] = True
+                self.score[t] = squash(max(math.log(xt / upper) / math.log(2.0),
+                                           cusum / math.log(s.shift_h) - 1.0))
             else:
                 self.residuals.append(math.log((xt + 1.0) / (expected + 1.0)))
                 if in_episode:
@@ -157,26 +168,59 @@ class _SeasonalRun:
                      _arr(self.score), np.asarray(self.decided, dtype=bool))
 
     def _learn_season(self, s_idx: int) -> None:
-        """Add period ``s_idx``'s seasonal ratio: its centred mean ends at ``t - 1``."""
-        if s_idx < 0 or self.flagged[s_idx]:
+        """Add period ``s_idx``'s seasonal ratio: its centred window ends at ``t - 1``."""
+        if s_idx < 0 or self.flagged[s_idx] or math.isnan(self.x[s_idx]):
             return
-        xs, ms = self.x[s_idx], self.centred[s_idx]
-        if math.isnan(xs) or math.isnan(ms) or ms <= 0:
+        xs, ms = self.x[s_idx], self._centred_mean(s_idx)
+        if math.isnan(ms) or ms <= 0:
             return
-        key = self.months[s_idx]
-        bucket = self.ratios[key]
-        bucket.append((self.years[s_idx], max(xs / ms, 1e-3)))
-        years = {y for y, _ in bucket}
-        raw = _median([r for _, r in bucket])
-        weight = min(1.0, len(years) / max(self.s.season_years_full, 1))
-        self.index[key] = min(4.0, max(0.25, raw ** weight))
+        self.ratios[self.months[s_idx]].append(
+            (self.years[s_idx], math.log(min(max(xs / ms, 0.05), 20.0))))
+        self._update_index()
+
+    def _update_index(self) -> None:
+        """Seasonal indices from the ratios learnt so far: per calendar month the median log
+        ratio, shrunk toward 0 by the number of years behind it, smoothed with the two
+        neighbouring months (1/4, 1/2, 1/4), centred so that a year's indices multiply to 1,
+        and kept within [1/season_clip, season_clip]."""
+        s = self.s
+        shrunk = [0.0] * 12
+        for m in range(1, 13):
+            bucket = self.ratios[m]
+            if not bucket:
+                continue
+            years = len({y for y, _ in bucket})
+            weight = years / (years + max(s.season_prior_years, 0.0))
+            shrunk[m - 1] = weight * _median([r for _, r in bucket])
+        if s.season_smooth:
+            shrunk = [0.25 * shrunk[i - 1] + 0.5 * shrunk[i] + 0.25 * shrunk[(i + 1) % 12]
+                      for i in range(12)]
+        centre = sum(shrunk) / 12.0
+        bound = math.log(s.season_clip)
+        for m in range(1, 13):
+            self.index[m] = math.exp(min(bound, max(-bound, shrunk[m - 1] - centre)))
+
+    def _centred_mean(self, s_idx: int) -> float:
+        """The centred 2 x (2 * half) moving average around ``s_idx`` (ends weighted 1/2)
+        over the periods that have data and were not flagged, so that a past surge does not
+        deflate its neighbours' ratios; NaN when under two thirds of the window is usable."""
+        lo, hi = s_idx - self.half, s_idx + self.half
+        if lo < 0:
+            return math.nan
+        values = self.values[lo:hi + 1]
+        usable = ~np.isnan(values) & ~self.flags[lo:hi + 1]
+        weights = np.where(usable, self.weights, 0.0)
+        total = float(weights.sum())
+        if total < (2.0 / 3.0) * 2 * self.half:
+            return math.nan
+        return float(np.dot(weights, np.where(usable, values, 0.0)) / total)
 
     def _level(self, t: int) -> float | None:
         s = self.s
         picked: list[float] = []
         for j in range(t - 1, max(-1, t - 1 - s.level_lookback), -1):
             xj = self.x[j]
-            if not self.flagged[j] and not math.isnan(xj):
+            if (not self.flagged[j] or t - j > s.flag_memory) and not math.isnan(xj):
                 picked.append(xj / self.index[self.months[j]])
                 if len(picked) == s.level_window:
                     break
@@ -204,27 +248,6 @@ class _SeasonalRun:
         spread = math.sqrt(math.log1p(cv2))
         median = mean / math.sqrt(1.0 + cv2)
         return median * math.exp(-self.z * spread), median * math.exp(self.z * spread)
-
-
-def _centred_mean(x: FloatArray, half: int) -> list[float]:
-    """The centred 2 x (2 * half) moving average (ends weighted 1/2), NaN where any value of
-    the window is missing or the window runs off the series. Computed for every period, but
-    the pass only reads the value of period ``s`` once ``s + half`` is in the past."""
-    n = len(x)
-    out = [math.nan] * n
-    width = 2 * half
-    if n <= width:
-        return out
-    filled = np.where(np.isnan(x), 0.0, x)
-    csum = np.concatenate([[0.0], np.cumsum(filled)])
-    cmiss = np.concatenate([[0], np.cumsum(np.isnan(x).astype(np.int64))])
-    for s_idx in range(half, n - half):
-        lo, hi = s_idx - half, s_idx + half
-        if cmiss[hi + 1] - cmiss[lo] > 0:
-            continue
-        total = csum[hi + 1] - csum[lo] - 0.5 * (filled[lo] + filled[hi])
-        out[s_idx] = float(total / width)
-    return out
 
 
 def _median(values: list[float]) -> float:

@@ -33,7 +33,7 @@ class YoySettings(BaseSettings):
         monthly = cls()
         if precision != "day":
             return monthly
-        return replace(monthly, smooth=7, floor=200.0)
+        return replace(monthly, smooth=7)
 
 
 class YearOnYear(Detector[YoySettings]):
