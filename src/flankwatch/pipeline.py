@@ -51,9 +51,11 @@ def fetch(source: str, out_dir: Path) -> Path:
 
 
 def write_overview(store: DuckDBStore, report: object, out_dir: Path) -> Path:
-    """The situation overview page of the demo."""
+    """The situation overview page of the demo, with the alert feed."""
     to_json = getattr(report, "to_json", None)
-    return overview.write(store.reader(), to_json() if to_json else {}, out_dir)
+    reader = store.reader()
+    return overview.write(reader, to_json() if to_json else {}, out_dir,
+                          alerts=list_alerts(reader))
 
 
 # -- alerts ------------------------------------------------------------------------------------
@@ -149,7 +151,7 @@ def detect_surges(store: DuckDBStore, detector: str | None = None,
     markings["dead_and_missing"] = frames.marking_of(deaths)
     context = instrumentalisation.make_context(obs, areas, coercive)
     rows: list[dict[str, Any]] = []
-    judged = [k for k in series if k.nationality == "ALL"]
+    judged = [k for k in series if k.nationality == "ALL" and not _same_as_parent(k, series)]
     for i, key in enumerate(judged):
         episodes = surge.detect(series[key], key, detector,
                                 components=surge.nationality_components(key, series))
@@ -167,6 +169,17 @@ def detect_surges(store: DuckDBStore, detector: str | None = None,
     _close_ended(store, {r["id"] for r in rows if not r["ongoing"]})
     found = {r["id"] for r in rows}
     return [a for a in list_alerts(store.reader(), kind="surge") if a["id"] in found]
+
+
+def _same_as_parent(key: Any, series: dict[Any, pd.Series]) -> bool:
+    """A route x border type series equal to its route's total (a route with one border
+    type) would raise the same alert twice: judge the route total only."""
+    if key.border_type is None or key.route is None:
+        return False
+    from dataclasses import replace
+
+    parent = series.get(replace(key, border_type=None))
+    return parent is not None and parent.equals(series[key])
 
 
 def _close_ended(store: DuckDBStore, ended: set[str]) -> None:

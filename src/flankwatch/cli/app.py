@@ -337,7 +337,8 @@ def demo_cmd(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's products.")] =
     Path("var/demo"),
 ) -> None:
-    """Run the whole job: ingest -> analyse -> report, and say how to look at it."""
+    """Run the whole job: ingest -> detect surges -> alerts -> report, and say how to look
+    at it."""
     settings = load_settings()
     data_dir = data or settings.data
     db_path = db or out_dir / "flankwatch.duckdb"
@@ -349,6 +350,14 @@ def demo_cmd(
     with DuckDBStore(db_path, threads=settings.threads) as store:
         report = run_ingest_with_progress(store, [data_dir], None, quiet=False)
         print_ingest_report(report)
+        alerts = pipeline.detect_surges(store)
+        ongoing = sum(1 for a in alerts if a["ongoing"])
+        out.print(f"\nSurge detection: {len(alerts)} episodes, {ongoing} still under way "
+                  "(`flankwatch alerts list --db ...` lists them).")
+        for a in [a for a in alerts if a["ongoing"]][:5]:
+            instr = a.get("instrumentalisation") or {}
+            out.print(f"  \\[{a['severity']}] {a['title']}"
+                      + (f" — instrumentalisation {instr['judgement']}" if instr else ""))
         overview = pipeline.write_overview(store, report, out_dir)
     out.print(f"\nStore: {db_path}")
     out.print(f"Situation overview: open file://{overview.resolve()} in a browser")

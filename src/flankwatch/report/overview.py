@@ -5,13 +5,15 @@ served by ``flankwatch serve`` once the web interface lands; this page works fro
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from flankwatch.analytics.series import to_series
+from flankwatch.analytics.surge_chart import history_svg
+from flankwatch.model.signal import Point
 from flankwatch.report.frames import marking_of
 from flankwatch.store.duckdb import Reader
 from flankwatch.store.query import Query
@@ -79,11 +81,52 @@ def line_chart(series: pd.DataFrame, title: str, width: int = 1000, height: int 
     return "".join(parts)
 
 
-def write(reader: Reader, ingest_summary: dict[str, Any], out_dir: Path) -> Path:
+_SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def _points(history: list[dict[str, Any]]) -> list[Point]:
+    return [Point(period=date.fromisoformat(str(p["period"])[:10]),
+                  observed=float(p["observed"]),
+                  expected=p.get("expected"), lower=p.get("lower"), upper=p.get("upper"),
+                  flagged=bool(p.get("flagged"))) for p in history]
+
+
+def alert_feed(alerts: list[dict[str, Any]], shown: int = 8, charts: int = 3) -> str:
+    """The alert feed: the most recent episodes first, each with its explanation, its
+    instrumentalisation judgement and (for the first few) its chart."""
+    if not alerts:
+        return "<h2>Alerts</h2><p>No surge episodes detected.</p>"
+    ordered = sorted(alerts, key=lambda a: (not a["ongoing"], -int(a["peak_period"][:4]
+                     + a["peak_period"][5:7]), _SEVERITY_RANK.get(a["severity"], 9)))
+    parts = [f"<h2>Alerts</h2><p>{len(alerts)} surge episodes; the {min(shown, len(alerts))} "
+             "most recent below (<code>flankwatch alerts list</code> shows all).</p>"]
+    for i, a in enumerate(ordered[:shown]):
+        instr = a.get("instrumentalisation") or {}
+        judgement = (f"<p><b>Instrumentalisation: {html.escape(instr['judgement'])}</b> "
+                     f"(score {instr['score']:.2f}). {html.escape(instr['summary'])}</p>"
+                     if instr else "")
+        chart = ""
+        history = (a.get("evidence") or {}).get("history") or []
+        if i < charts and history:
+            onset = a.get("onset_period")
+            chart = history_svg(_points(history), title=a["title"],
+                                onset=date.fromisoformat(onset) if onset else None,
+                                first=date.fromisoformat(a["first_period"]))
+        parts.append(
+            f"<h3>{html.escape(a['title'])}</h3><p><b>{a['severity']}</b> · {a['status']}"
+            f"{' · ongoing' if a['ongoing'] else ''} · {html.escape(a['marking'] or '')}</p>"
+            f"<p>{html.escape(a['explanation'])}</p>{judgement}{chart}")
+    return "".join(parts)
+
+
+def write(reader: Reader, ingest_summary: dict[str, Any], out_dir: Path,
+          alerts: list[dict[str, Any]] | None = None) -> Path:
     """Write ``overview.html`` into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     status = reader.status()
     sections = []
+    if alerts is not None:
+        sections.append(alert_feed(alerts))
     rows = [[t, n, ", ".join(f"{s} {c:,}" for s, c in status["by_source"][t].items())]
             for t, n in status["tables"].items()]
     sections.append("<h2>What the store holds</h2>" + _table(["table", "records", "by source"],
@@ -133,6 +176,10 @@ def write(reader: Reader, ingest_summary: dict[str, Any], out_dir: Path) -> Path
                         + _table(["source", "records"], rows))
     from flankwatch.model.marking import highest
 
+    if alerts:
+        from flankwatch.model.marking import Marking
+
+        markings.extend(Marking.parse(a["marking"]) for a in alerts if a.get("marking"))
     banner = html.escape(highest(markings).text if markings else "PUBLIC RELEASABLE")
     page = (
         f"<!doctype html><html lang='en'><meta charset='utf-8'><title>FlankWatch overview"
