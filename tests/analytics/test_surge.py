@@ -275,3 +275,17 @@ def test_trailing_sum_is_online() -> None:
     assert np.isnan(out[0]) and out[1] == 3.0 and np.isnan(out[2]) and np.isnan(out[3])
     assert out[4] == 9.0 and out[5] == 11.0
     assert np.array_equal(trailing_sum(values, 1), values, equal_nan=True)
+
+
+def test_indexes_of_every_kind_give_the_same_series() -> None:
+    values = [1.0, 2.0, 3.0]
+    months = pd.date_range("2020-01-01", periods=3, freq="MS")
+    expected = prepare_series(pd.Series(values, index=months))
+    for index in (pd.period_range("2020-01", periods=3, freq="M"),
+                  ["2020-01", "2020-02", "2020-03"],
+                  [date(2020, 1, 1), date(2020, 2, 1), date(2020, 3, 1)],
+                  pd.date_range("2020-01-01", periods=3, freq="MS", tz="Europe/Rome"),
+                  pd.DatetimeIndex(["2020-01-15", "2020-02-15", "2020-03-15"], tz="UTC")):
+        got = prepare_series(pd.Series(values, index=index))
+        assert list(got.periods) == list(expected.periods), index
+        assert got.values.tolist() == values and got.notes == ()

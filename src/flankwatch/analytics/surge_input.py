@@ -51,12 +51,10 @@ def prepare_series(series: pd.Series, precision: str = "month") -> PreparedSerie
         series = pd.Series(series, dtype="float64")
     if series.empty:
         return _empty(precision, ("the series is empty",))
-    with warnings.catch_warnings():  # mixed date formats: each is parsed on its own
-        warnings.simplefilter("ignore", UserWarning)
-        index = pd.to_datetime(pd.Index(series.index), errors="coerce", utc=True)
+    index = _to_datetimes(series.index)
     raw = pd.Series(series.to_numpy(), dtype="object")
     values = pd.to_numeric(raw, errors="coerce")
-    frame = pd.DataFrame({"when": index.tz_convert(None), "value": values.to_numpy(dtype=float),
+    frame = pd.DataFrame({"when": index, "value": values.to_numpy(dtype=float),
                           "unreadable": (values.isna() & raw.notna()).to_numpy()})
     bad_dates = int(frame["when"].isna().sum())
     if bad_dates:
@@ -98,12 +96,30 @@ def prepare_series(series: pd.Series, precision: str = "month") -> PreparedSerie
     gaps = int(regular.isna().sum())
     if gaps:
         notes.append(f"{gaps} {unit_name(precision, gaps)} had no value (gaps or missing "
-                     "data): no decision was taken for them and they do not enter baselines")
+                     "data): no decision is taken for a period without a value, and it does "
+                     "not enter baselines")
     arr = regular.to_numpy(dtype=np.float64)
     present = arr[~np.isnan(arr)]
     if present.size and not present.any():
         notes.append("the series is zero throughout: there is nothing to detect")
     return PreparedSeries(arr, pd.DatetimeIndex(full), precision, tuple(notes))
+
+
+def _to_datetimes(index: pd.Index) -> pd.DatetimeIndex:
+    """Naive timestamps from dates, strings, periods or timestamps (NaT where unreadable).
+    A time-zone-aware period start keeps its wall-clock date (a month that starts at
+    midnight in Rome is that month, not the previous one in UTC)."""
+    if isinstance(index, pd.PeriodIndex):
+        return pd.DatetimeIndex(index.to_timestamp())
+    with warnings.catch_warnings():  # mixed date formats: each is parsed on its own
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            parsed = pd.to_datetime(pd.Index(index), errors="coerce")
+        except (TypeError, ValueError):  # mixed time zones
+            parsed = pd.to_datetime(pd.Index(index), errors="coerce", utc=True)
+    if not isinstance(parsed, pd.DatetimeIndex):  # mixed offsets come back as objects
+        parsed = pd.to_datetime(pd.Index(index), errors="coerce", utc=True)
+    return parsed.tz_localize(None) if parsed.tz is not None else parsed
 
 
 def _empty(precision: str, notes: tuple[str, ...]) -> PreparedSeries:
