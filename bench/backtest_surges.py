@@ -5,10 +5,11 @@ without one, ingests the five real files the series come from into a temporary s
 every series (``build_series``), runs ``run_backtest`` once and prints JSON: seconds to read,
 build and backtest (target: the backtest in 10 s or less), the number of series and periods,
 and per detector its figures and run time, with the run-time ratio of each detector to the
-fastest peer measured in the same run. ``--markdown`` prints the backtest table instead (the
-one in docs/backtest.md). ``--matched`` adds the peers' thresholds swept to the default
-detector's false-alarm rate (CUSUM ``h``, EWMA ``width``), so that leads are compared at an
-equal or lower false-alarm rate.
+fastest peer measured in the same run, and the backtest table of that run
+(``table_markdown``, the one in docs/backtest.md; ``--markdown`` prints only the table).
+``--matched`` adds the peers' thresholds swept to the default detector's false-alarm rate
+(CUSUM ``h``, EWMA ``width``), so that leads are compared at an equal or lower false-alarm
+rate.
 
     .venv/bin/python bench/backtest_surges.py [--db var/flankwatch.duckdb | --data DIR]
                                               [--markdown] [--matched]
@@ -127,6 +128,7 @@ def main() -> None:
     }
     if args.matched:
         out["matched_false_alarm_rate"] = matched(series, result)
+    out["table_markdown"] = result.to_markdown()
     print(json.dumps(out, indent=2))
 
 

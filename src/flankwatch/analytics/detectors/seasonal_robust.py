@@ -1,27 +1,26 @@
 """``seasonal_robust``: a seasonality-aware robust baseline with a confirmed exceedance rule.
 
 The default surge detector (model card: docs/detectors/seasonal_robust.md). At each period
-``t``, from ``x[:t]`` only:
+``t``, from ``x[:t + 1]`` only:
 
-1. **Seasonal index** of each calendar month: the median, over past years, of the ratio of a
-   period to its centred one-year moving average (2x12 for months, 2x364 for days), a ratio
-   becoming usable only once the whole moving-average window is in the past. Periods already
-   flagged are left out. With fewer than ``season_years_full`` years the index is shrunk
-   toward 1 (geometrically: ``index ** (years / season_years_full)``).
+1. **Seasonal index** of each calendar month: the median log ratio of past periods to their
+   centred one-year moving average (2x12 months, 2x364 days; flagged periods left out of the
+   average and of the ratios), usable once the whole window is in the past; shrunk toward 1 by
+   ``years / (years + season_prior_years)``, blended with the neighbouring months, centred
+   over the year and clipped to ``[1 / season_clip, season_clip]``.
 2. **Level**: the median of the last ``level_window`` deseasonalised values that were not
-   flagged, looked for within ``level_lookback`` periods. When fewer than ``level_min`` such
-   values exist (a surge has lasted most of that time) all recent values are used, so the
-   baseline adopts a lasting new normal instead of calling it a surge for ever.
-3. **Expected** = level x seasonal index of ``t``'s calendar month.
-4. **Band**: a negative-binomial quantile with mean = expected, overdispersion from the MAD
-   of the past log residuals (shrunk toward ``sigma_prior``), computed through the
-   moment-matched log-normal so that no statistics library is needed.
-5. **Exceedance**: observed > upper, observed / expected >= ``ratio`` and observed >=
-   ``floor``.
-6. **Confirmation** (a new episode only): a one-sided CUSUM on the log ratio
-   ``log((x + 1) / (expected + 1))`` with reference ``log(cusum_k)`` must have reached
-   ``log(cusum_h)``, or the previous period exceeded too, or the ratio is at least
-   ``extreme_ratio``. An episode continues while observed > upper and >= ``floor``.
+   flagged (flagged ones older than ``flag_memory`` count again), within ``level_lookback``
+   periods; with fewer than ``level_min`` of them, all recent values.
+3. **Expected** = level x the seasonal index of ``t``'s calendar month.
+4. **Band**: a negative-binomial quantile with mean = expected and overdispersion from the MAD
+   of past log residuals (shrunk toward ``sigma_prior``), through the moment-matched
+   log-normal, so that no statistics library is needed.
+5. **Exceedance**: observed > upper, observed / expected >= ``ratio``, observed >= ``floor``.
+6. **Firing**: an exceedance confirmed by a one-sided CUSUM on ``log((x + 1) / (expected +
+   1))`` (reference ``log(cusum_k)``) at ``log(cusum_h)``, by a previous exceedance, or by a
+   ratio of ``extreme_ratio``; or a sustained shift, the same CUSUM at ``log(shift_h)`` with
+   the ratio and floor met. An episode continues while observed > upper (or the shift holds)
+   and the floor is met; the CUSUM restarts when it ends.
 """
 
 from __future__ import annotations
