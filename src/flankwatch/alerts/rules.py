@@ -40,6 +40,16 @@ def severity(ratio: float, excess: float, judgement: str | None = None) -> str:
     return SEVERITIES[level]
 
 
+#: How a title names what is counted.
+METRIC_WORDS = {
+    "irregular_border_crossings": "border-crossing detections",
+    "asylum_applicants": "asylum applications",
+    "arrivals": "arrivals",
+    "sea_arrivals": "sea arrivals",
+    "dead_and_missing": "dead and missing",
+}
+
+
 def alert_id(episode: SurgeEpisode) -> str:
     """One alert per episode: the detector, the series and the period it first fired."""
     return record_id("alert", "surge", episode.detector,
@@ -68,9 +78,12 @@ def alert_row(episode: SurgeEpisode, assessment: Assessment | None, marking: Mar
     judgement = assessment.judgement if assessment else None
     where = key.route or key.reporting_country or "all routes"
     who = "all nationalities" if key.nationality == "ALL" else key.nationality
-    title = (f"Surge, {where}{', ' + key.border_type.lower() if key.border_type else ''}, "
-             f"{who}: {episode.observed:,.0f} in {episode.peak_period:%Y-%m} against "
-             f"{episode.expected:,.0f} expected")
+    what = METRIC_WORDS.get(key.metric, key.metric.replace("_", " "))
+    when = (f"{episode.peak_period:%Y-%m-%d}" if key.precision == "day"
+            else f"{episode.peak_period:%Y-%m}")
+    title = (f"Surge in {what}, {where}"
+             f"{', ' + key.border_type.lower() if key.border_type else ''}, {who}: "
+             f"{episode.observed:,.0f} in {when} against {episode.expected:,.0f} expected")
     evidence = {
         "drivers": [asdict(d) for d in episode.drivers],
         "history": [asdict(p) for p in episode.history],

@@ -352,11 +352,15 @@ def demo_cmd(
         print_ingest_report(report)
         alerts = pipeline.detect_surges(store)
         ongoing = sum(1 for a in alerts if a["ongoing"])
-        out.print(f"\nSurge detection: {len(alerts)} episodes, {ongoing} still under way "
-                  "(`flankwatch alerts list --db ...` lists them).")
-        for a in [a for a in alerts if a["ongoing"]][:5]:
+        out.print(f"\nSurge detection: {len(alerts)} episodes, {ongoing} still under way. "
+                  "The most severe of the latest:")
+        rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+        latest = sorted(alerts, key=lambda a: a["peak_period"], reverse=True)[:8]
+        for a in sorted(latest, key=lambda a: (rank.get(a["severity"], 9),
+                                               not a["ongoing"]))[:5]:
             instr = a.get("instrumentalisation") or {}
             out.print(f"  \\[{a['severity']}] {a['title']}"
+                      + (" (ongoing)" if a["ongoing"] else "")
                       + (f" — instrumentalisation {instr['judgement']}" if instr else ""))
         overview = pipeline.write_overview(store, report, out_dir)
     out.print(f"\nStore: {db_path}")
