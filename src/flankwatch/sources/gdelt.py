@@ -50,6 +50,7 @@ from flankwatch.sources.base import (
     open_binary,
     read_csv_raw,
 )
+from flankwatch.sources.checks import Reasons, strict_numbers
 
 SOURCE = "gdelt"
 BATCH_ROWS = 500_000
@@ -175,39 +176,8 @@ def _json_rows(columns: dict[str, list[str]]) -> list[str]:
     return ["{" + ", ".join(row) + "}" for row in zip(*parts, strict=True)]
 
 
-def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Strict numbers: (values with NaN for blanks, junk mask)."""
-    try:  # numpy's conversion is ten times faster than to_numeric; it fails on any blank
-        values = pd.Series(np.array(raw.to_numpy(), dtype=float), index=raw.index)
-    except ValueError:
-        values = pd.to_numeric(raw, errors="coerce").astype(float)
-    missing = ~np.isfinite(values)
-    junk = missing.copy()
-    junk[missing] = (raw[missing].str.strip() != "").to_numpy(dtype=bool)
-    return values.where(~missing), junk
 
 
-class _Reasons:
-    """The first reason each row fails for (empty string = the row is good). The values quoted
-    in a reason are formatted for the failing rows only."""
-
-    def __init__(self, index: pd.Index) -> None:
-        self.reason = pd.Series("", index=index, dtype=object)
-
-    def add(self, mask: pd.Series, why: str, *values: pd.Series) -> None:
-        new = mask & (self.reason == "")
-        if not new.any():
-            return
-        if not values:
-            self.reason[new] = why
-            return
-        picked = [v[new] for v in values]
-        self.reason[new] = [f"{why}: " + ", ".join(repr(x) for x in row)
-                            for row in zip(*picked, strict=True)]
-
-    @property
-    def bad(self) -> pd.Series:
-        return self.reason != ""
 
 
 def _per_distinct(fn: Callable[[Any], Any], values: pd.Series | np.ndarray) -> list[Any]:
@@ -266,7 +236,7 @@ def _events(ctx: ParseContext, raw: pd.DataFrame, day: pd.Series,
             attrs: Callable[[pd.DataFrame], dict[str, list[str]]]) -> pd.DataFrame:
     """Validate and map GDELT events; ``raw`` holds the publisher's column names (strings),
     ``_line`` and ``_raw``; ``day`` the event day (NaT where unreadable)."""
-    r = _Reasons(raw.index)
+    r = Reasons(raw.index)
     gid = pd.Series([x.strip() for x in raw["GlobalEventID"]], index=raw.index, dtype=object)
     r.add(pd.Series([not (x.isascii() and x.isdigit()) for x in gid], index=raw.index),
           "GlobalEventID is not a number", gid)
@@ -276,8 +246,8 @@ def _events(ctx: ParseContext, raw: pd.DataFrame, day: pd.Series,
     r.add(root.isna(), "EventRootCode is not a CAMEO root code (01-20)", raw["EventRootCode"])
     r.add(code.isna(), "EventCode is not a CAMEO code under its root code (code, root)",
           raw["EventCode"], raw["EventRootCode"])
-    lat, lat_junk = _numbers(raw["ActionGeo_Lat"])
-    lon, lon_junk = _numbers(raw["ActionGeo_Long"])
+    lat, lat_junk = strict_numbers(raw["ActionGeo_Lat"])
+    lon, lon_junk = strict_numbers(raw["ActionGeo_Long"])
     off = lat_junk | lon_junk | (lat.isna() != lon.isna()) | (lat.abs() > 90) | \
         (lon.abs() > 180)
     r.add(off, "ActionGeo latitude/longitude not numbers or off the globe",
@@ -314,14 +284,14 @@ def _events(ctx: ParseContext, raw: pd.DataFrame, day: pd.Series,
                        ("actor2", "Actor2Name")):
         out[field] = _texts(g[col]) if col in g else None
     if "ActionGeo_Type" in g:
-        geo_type, _ = _numbers(g["ActionGeo_Type"])
+        geo_type, _ = strict_numbers(g["ActionGeo_Type"])
         out["location_precision"] = pd.array(
             [None if v != v else int(v) for v in geo_type], dtype="Int64")
     else:
         out["location_precision"] = pd.array([None] * len(g), dtype="Int64")
     out["attrs"] = _json_rows({
         "root_code": _j_text(list(roots)),
-        "quad_class": _j_num(_numbers(g["QuadClass"])[0], True),
+        "quad_class": _j_num(strict_numbers(g["QuadClass"])[0], True),
         "is_root_event": [_FLAGS.get(v.strip(), "null") for v in g["IsRootEvent"]],
         **attrs(g),
     })
@@ -409,11 +379,11 @@ class GdeltEventsSubset(Adapter):
 def _export_attrs(g: pd.DataFrame) -> dict[str, list[str]]:
     out = {
         "base_code": _j_text(_texts(g["EventBaseCode"])),
-        "goldstein": _j_num(_numbers(g["GoldsteinScale"])[0], False),
-        "num_mentions": _j_num(_numbers(g["NumMentions"])[0], True),
-        "num_sources": _j_num(_numbers(g["NumSources"])[0], True),
-        "num_articles": _j_num(_numbers(g["NumArticles"])[0], True),
-        "avg_tone": _j_num(_numbers(g["AvgTone"])[0], False),
+        "goldstein": _j_num(strict_numbers(g["GoldsteinScale"])[0], False),
+        "num_mentions": _j_num(strict_numbers(g["NumMentions"])[0], True),
+        "num_sources": _j_num(strict_numbers(g["NumSources"])[0], True),
+        "num_articles": _j_num(strict_numbers(g["NumArticles"])[0], True),
+        "avg_tone": _j_num(strict_numbers(g["AvgTone"])[0], False),
         "actor1_code": _j_text(_texts(g["Actor1Code"])),
         "actor1_country": _j_text(_texts(g["Actor1CountryCode"])),
         "actor2_code": _j_text(_texts(g["Actor2Code"])),
@@ -548,7 +518,7 @@ class GdeltCameoCodes(Adapter):
         code = raw["CAMEOEVENTCODE"].str.strip()
         label = raw["EVENTDESCRIPTION"].str.strip()
         quad = code.isin(list(QUAD_CLASSES))
-        r = _Reasons(raw.index)
+        r = Reasons(raw.index)
         r.add(~quad & ~code.str.fullmatch(r"\d{2,4}"), "not a CAMEO code (2-4 digits) or "
               "QuadClass (1-4)", code)
         r.add(~quad & ~code.str[:2].isin(list(CAMEO_ROOTS)), "CAMEO code outside roots 01-20",
@@ -605,8 +575,8 @@ class GdeltMonthlyCounts(Adapter):
                 periods.append(None)
         period = pd.Series(periods, index=raw.index, dtype=object)
         code = raw["EventCode"].str.strip()
-        value, junk = _numbers(raw["N_events"])
-        r = _Reasons(raw.index)
+        value, junk = strict_numbers(raw["N_events"])
+        r = Reasons(raw.index)
         r.add(period.isna(), "MonthYear is not a month (YYYYMM)", raw["MonthYear"])
         r.add(~code.str.fullmatch(r"\d{2,4}") | ~code.str[:2].isin(list(CAMEO_ROOTS)),
               "EventCode is not a CAMEO code (2-4 digits, root 01-20)", code)

@@ -19,11 +19,9 @@ quarantined with the reason, where they can be inspected.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from flankwatch.model.country import to_iso3
@@ -37,7 +35,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
-from flankwatch.sources.checks import Check, first_reason, resolve
+from flankwatch.sources.checks import Check, changed_originals, first_reason, resolve
 
 SOURCE = "iom_dtm"
 ARRIVALS = "arrivals"
@@ -90,15 +88,6 @@ def _counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return value, blank
 
 
-def _originals(frame: pd.DataFrame, pairs: dict[str, tuple[str, str]]) -> list[str | None]:
-    """JSON of raw codes that were normalised (``pairs``: name -> (raw column, resolved
-    column)); ``None`` for the (usual) rows where every code was already ISO-3."""
-    diff = {n: (frame[r] != frame[c]).to_numpy() for n, (r, c) in pairs.items()}
-    raws = {n: frame[r].to_numpy() for n, (r, _) in pairs.items()}
-    out: list[str | None] = [None] * len(frame)
-    for i in np.flatnonzero(np.logical_or.reduce(list(diff.values()))):
-        out[i] = json.dumps({n: raws[n][i] for n in pairs if diff[n][i]}, ensure_ascii=False)
-    return out
 
 
 def _finish(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -145,7 +134,7 @@ class _EuropeArrivals(Adapter):
         good = raw.loc[reason == ""].rename(columns={"_line": "line"})
         good["metric"] = ARRIVALS
         good["precision"] = "month"
-        good["original"] = _originals(good, {"geo": ("geo", "country")} | (
+        good["original"] = changed_originals(good, {"geo": ("geo", "country")} | (
             {"nat": ("nat", "nationality")} if by_nat else {}))
         yield Batch("observations", _finish(
             good, ["metric", "country", "nationality", "period_start"]))
@@ -206,7 +195,7 @@ class _LibyaStock(Adapter):
         ]
         if self.BREAKDOWN == "nat":
             raw["nationality"] = resolve(raw["nat"], _country)
-            raw["original"] = _originals(raw, {"nat": ("nat", "nationality")})
+            raw["original"] = changed_originals(raw, {"nat": ("nat", "nationality")})
             checks.append((raw["nationality"].isna(), "unknown nationality", raw["nat"]))
         else:
             checks.append((~raw["arrival"].isin(ARRIVAL_BANDS), "unknown arrival-time band",
@@ -298,7 +287,7 @@ class DtmFlowMonitoringDaily(Adapter):
         # DTM left the point's name blank for some Mali and Niger rows (early 2023): the count
         # is still the country's, so it is kept with no area rather than dropped.
         rows["area"] = rows["fmp"].where(rows["fmp"] != "", None)
-        rows["original"] = _originals(rows, {"from": ("from", "_from"), "to": ("to", "_to"),
+        rows["original"] = changed_originals(rows, {"from": ("from", "_from"), "to": ("to", "_to"),
                                              "fmp_country": ("fmp_country", "country")})
         rows["precision"] = "day"
         # The parts of the id every measure of a row shares, hashed once per record below

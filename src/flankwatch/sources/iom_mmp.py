@@ -40,6 +40,7 @@ from flankwatch.sources.base import (
     header_fields,
     read_csv_raw,
 )
+from flankwatch.sources.checks import Reasons, strict_numbers
 
 SOURCE = "iom_mmp"
 KIND = "migrant_death"
@@ -70,44 +71,17 @@ _META: dict[str, Any] = dict(
 # Column helpers.
 
 
-def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Strict numbers: (values with NaN for blanks, junk mask)."""
-    values = pd.to_numeric(raw, errors="coerce").astype(float)
-    missing = ~np.isfinite(values)
-    junk = missing.copy()
-    junk[missing] = (raw[missing].str.strip() != "").to_numpy(dtype=bool)
-    return values.where(~missing), junk
 
 
 def _texts(values: pd.Series) -> list[str | None]:
     return [v.strip() or None for v in values]
 
 
-class _Reasons:
-    """The first reason each row fails for (empty string = the row is good)."""
-
-    def __init__(self, index: pd.Index) -> None:
-        self.reason = pd.Series("", index=index, dtype=object)
-
-    def add(self, mask: pd.Series, why: str, *values: pd.Series) -> None:
-        new = mask & (self.reason == "")
-        if not new.any():
-            return
-        if not values:
-            self.reason[new] = why
-            return
-        picked = [v[new] for v in values]
-        self.reason[new] = [f"{why}: " + ", ".join(repr(x) for x in row)
-                            for row in zip(*picked, strict=True)]
-
-    @property
-    def bad(self) -> pd.Series:
-        return self.reason != ""
 
 
-def _required_count(r: _Reasons, raw: pd.Series, name: str) -> pd.Series:
+def _required_count(r: Reasons, raw: pd.Series, name: str) -> pd.Series:
     """The dead and missing: without a usable count the incident is quarantined."""
-    values, junk = _numbers(raw)
+    values, junk = strict_numbers(raw)
     r.add(junk | values.isna() | (values < 0), f"{name} is not a count", raw)
     return values
 
@@ -116,7 +90,7 @@ def _optional_count(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """A secondary count (survivors, women, children ...): (values, mask of cells that were
     not a count). An incident is not thrown away over such a cell (its dead and missing are
     still good): the cell is stored as unknown and its text kept in ``original``."""
-    values, junk = _numbers(raw)
+    values, junk = strict_numbers(raw)
     bad = junk | (values < 0)
     return values.where(~bad), bad
 
@@ -210,14 +184,14 @@ class IomMmpTidy(Adapter):
         for c in ("type", "surv", "nat"):
             if c not in raw:
                 raw[c] = ""
-        r = _Reasons(raw.index)
+        r = Reasons(raw.index)
         day = pd.to_datetime(raw["t"].str.strip(), format="%Y-%m-%d", errors="coerce",
                              utc=True)
         r.add(day.isna(), "t is not a date (YYYY-MM-DD)", raw["t"])
         dead = _required_count(r, raw["dead"], "dead (dead and missing)")
         surv, surv_bad = _optional_count(raw["surv"])
-        lon, lon_junk = _numbers(raw["lon"])
-        lat, lat_junk = _numbers(raw["lat"])
+        lon, lon_junk = strict_numbers(raw["lon"])
+        lat, lat_junk = strict_numbers(raw["lat"])
         off = lon_junk | lat_junk | (lon.isna() != lat.isna()) | (lat.abs() > 90) | \
             (lon.abs() > 180)
         r.add(off, "lon/lat not numbers or off the globe (lon, lat)", raw["lon"], raw["lat"])
@@ -326,7 +300,7 @@ class IomMmpGlobal(Adapter):
                   "Location Description", *_GLOBAL_INTS.values(), *_GLOBAL_TEXTS.values()):
             if c not in raw:
                 raw[c] = ""
-        r = _Reasons(raw.index)
+        r = Reasons(raw.index)
         day = _reported_dates(raw["Reported Date"])
         r.add(day.isna(), "Reported Date is not a date like 'December 30, 2019'",
               raw["Reported Date"])

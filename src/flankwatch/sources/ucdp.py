@@ -34,6 +34,7 @@ from flankwatch.sources.base import (
     open_text,
     read_csv_raw,
 )
+from flankwatch.sources.checks import Reasons, strict_numbers
 
 SOURCE = "ucdp"
 BATCH_ROWS = 500_000
@@ -124,42 +125,12 @@ def _dates(raw: pd.Series) -> pd.Series:
     return pd.Series(parsed.array.take(codes), index=raw.index)
 
 
-def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Strict numbers: (values, junk mask). Blank is NaN and not junk; anything else that is
-    not a finite number is junk (GED has no flags or footnotes to strip)."""
-    try:  # numpy's conversion is ten times faster than to_numeric; it fails on any blank
-        values = pd.Series(np.array(raw.to_numpy(), dtype=float), index=raw.index)
-    except ValueError:
-        values = pd.to_numeric(raw, errors="coerce").astype(float)
-    missing = ~np.isfinite(values)
-    junk = missing.copy()
-    # Only the few cells that did not parse need the (slow) blank test.
-    junk[missing] = (raw[missing].str.strip() != "").to_numpy(dtype=bool)
-    return values.where(~missing), junk
 
 
 def _country(name: str) -> str | None:
     return GED_COUNTRIES.get(name) or to_iso3(name)
 
 
-class _Reasons:
-    """The first reason each row fails for (empty string = the row is good)."""
-
-    def __init__(self, index: pd.Index) -> None:
-        self.reason = pd.Series("", index=index, dtype=object)
-
-    def add(self, mask: pd.Series, why: str, values: pd.Series | None = None) -> None:
-        new = mask & (self.reason == "")
-        if not new.any():
-            return
-        if values is None:
-            self.reason[new] = why
-        else:
-            self.reason[new] = [f"{why}: {v!r}" for v in values[new]]
-
-    @property
-    def bad(self) -> pd.Series:
-        return self.reason != ""
 
 
 def _ints(values: pd.Series) -> list[int | None]:
@@ -207,7 +178,7 @@ def _events(ctx: ParseContext, raw: pd.DataFrame) -> pd.DataFrame:
     for c in OPTIONAL:
         if c not in raw.columns:
             raw[c] = ""
-    r = _Reasons(raw.index)
+    r = Reasons(raw.index)
     # GeoJSON writers may turn integer ids into floats ("36210.0"): the id is the integer.
     ged_id = raw["id"].str.strip().str.replace(r"\.0+$", "", regex=True)
     r.add(~ged_id.str.fullmatch(r"\d+"), "GED id is missing or not a number", ged_id)
@@ -218,16 +189,16 @@ def _events(ctx: ParseContext, raw: pd.DataFrame) -> pd.DataFrame:
     r.add(start.isna(), "date_start is not a date", raw["date_start"])
     r.add(end.isna(), "date_end is not a date", raw["date_end"])
     r.add(end < start, "date_end is before date_start", raw["date_end"])
-    prec, _ = _numbers(raw["date_prec"])
+    prec, _ = strict_numbers(raw["date_prec"])
     r.add(~prec.isin(list(DATE_PRECISION)), "date_prec is not 1-5", raw["date_prec"])
-    lat, _ = _numbers(raw["latitude"])
-    lon, _ = _numbers(raw["longitude"])
+    lat, _ = strict_numbers(raw["latitude"])
+    lon, _ = strict_numbers(raw["longitude"])
     off = lat.isna() | lon.isna() | (lat.abs() > 90) | (lon.abs() > 180)
     r.add(off, "latitude/longitude missing or off the globe",
           raw["latitude"] + ", " + raw["longitude"])
     nums: dict[str, pd.Series] = {}
     for col in ("best", "low", "high", "where_prec", *_ATTR_INTS):
-        values, junk = _numbers(raw[col])
+        values, junk = strict_numbers(raw[col])
         r.add(junk | (values < 0), f"{col} is not a non-negative number", raw[col])
         nums[col] = values
     r.add(nums["best"].isna(), "best (the best estimate of deaths) is blank")

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from flankwatch.errors import SourceAbort
@@ -35,7 +34,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
-from flankwatch.sources.checks import first_reason, resolve
+from flankwatch.sources.checks import changed_originals, first_reason, resolve
 
 SOURCE = "unhcr"
 DISPLACED = "forcibly_displaced"
@@ -98,15 +97,6 @@ def _counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return value, blank
 
 
-def _key_json(frame: pd.DataFrame, fields: dict[str, str]) -> list[str | None]:
-    """JSON of raw values (field -> raw column) that differ from the stored ones; rows with
-    nothing changed (nearly all of them in ISO-coded files) cost one vector comparison."""
-    diff = {f: (frame[c] != frame[f]).to_numpy() for f, c in fields.items()}
-    raws = {f: frame[c].to_numpy() for f, c in fields.items()}
-    out: list[str | None] = [None] * len(frame)
-    for i in np.flatnonzero(np.logical_or.reduce(list(diff.values()))):
-        out[i] = json.dumps({f: raws[f][i] for f in fields if diff[f][i]}, ensure_ascii=False)
-    return out
 
 
 def _finish(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -157,7 +147,8 @@ class UnhcrDisplacedByOrigin(Adapter):
         good["precision"] = "year"
         good["metric"] = DISPLACED
         good["category"] = good["group"]
-        good["original"] = _key_json(good, {"country": "geo", "nationality": "from"})
+        good["original"] = changed_originals(good, {"country": ("geo", "country"),
+                                                    "nationality": ("from", "nationality")})
         yield Batch("observations", _finish(
             good, ["metric", "country", "nationality", "category", "period_start"]))
 
