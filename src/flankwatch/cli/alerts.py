@@ -1,9 +1,10 @@
-"""``flankwatch alerts``: list, show, acknowledge, close and reopen alerts. Every action is
+"""``flankwatch alerts``: list, show, acknowledge, close, reopen and export alerts. Every action is
 recorded with who and when in the alert's log."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flankwatch import pipeline
+from flankwatch.alerts import exports
 from flankwatch.settings import load_settings
 from flankwatch.store.duckdb import DuckDBStore
 
@@ -110,3 +112,25 @@ def close_cmd(alert_id: str, by: ById, note: Note = None, db: DbOpt = None) -> N
 def reopen_cmd(alert_id: str, by: ById, note: Note = None, db: DbOpt = None) -> None:
     """Reopen a closed alert."""
     _act("reopen", alert_id, by, note, db)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="stix, cap or geojson.")],
+    out_file: Annotated[Path, typer.Option("--out", help="File to write (cap: one file per "
+                                           "alert, named after it).")],
+    kind: Annotated[str | None, typer.Option(help="surge or maritime.")] = None,
+    status: Annotated[str | None, typer.Option(help="new, acknowledged or closed.")] = None,
+    host: Annotated[str, typer.Option(help="CAP sender host: flankwatch@HOST.")]
+    = "localhost",
+    db: DbOpt = None,
+) -> None:
+    """Alerts as a STIX 2.1 bundle, CAP 1.2 messages or a GeoJSON FeatureCollection."""
+    if fmt not in exports.FORMATS:
+        raise typer.BadParameter(f"{fmt!r}: one of {', '.join(exports.FORMATS)}",
+                                 param_hint="--format")
+    with _store(db, read_only=True) as store:
+        alerts = pipeline.list_alerts(store.reader(), kind=kind, status=status)
+    written = exports.write_export(alerts, fmt, out_file, host=host)
+    out.print(f"{len(alerts)} alerts -> {len(written)} {fmt} file(s): "
+              + ", ".join(str(p) for p in written))

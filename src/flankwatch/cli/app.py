@@ -18,6 +18,9 @@ from rich.table import Table
 from flankwatch import pipeline
 from flankwatch.cli.alerts import app as alerts_app
 from flankwatch.cli.analysis import backtest_app, detect_app
+from flankwatch.cli.audit import app as audit_app
+from flankwatch.cli.audit import record as audit_record
+from flankwatch.cli.audit import record_ingest as audit_ingest
 from flankwatch.errors import FlankWatchError
 from flankwatch.ingest import FileReport, IngestReport, ingest
 from flankwatch.settings import load_settings
@@ -112,6 +115,7 @@ def ingest_cmd(
     reject quarantined with its reason. Exits 1 if any file could not be read at all."""
     with _open(db) as store:
         report = run_ingest_with_progress(store, paths, adapter, quiet=as_json)
+        audit_ingest(store, report)
     if as_json:
         _print_json(report.to_json())
     else:
@@ -307,8 +311,10 @@ def export_cmd(
 ) -> None:
     """Export every table to Parquet."""
     with _open(db, read_only=True) as store:
-        for p in store.export_parquet(out_dir):
-            out.print(str(p))
+        written = store.export_parquet(out_dir)
+    for p in written:
+        out.print(str(p))
+    audit_record(db, "export", str(out_dir), {"files": [p.name for p in written]})
 
 
 @app.command("import")
@@ -370,6 +376,7 @@ def demo_cmd(
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(detect_app, name="detect")
 app.add_typer(backtest_app, name="backtest")
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from flankwatch.errors import ConfigurationError, StoreError
+from flankwatch.model.audit import GENESIS, AuditEntry, make_entry
 from flankwatch.model.records import TABLES, AlertAction, IngestFile, QuarantineRecord
 from flankwatch.store.query import ALL_PARTNERS, Query, Viewer
 from flankwatch.store.tables import (
@@ -55,6 +56,8 @@ class DuckDBStore:
         # DuckDB's own progress bar would print to stdout and corrupt `--json` outputs.
         self.con.execute("SET enable_progress_bar = false")
         self._lock = threading.RLock()
+        #: True while a Writer.transaction is open on this connection.
+        self.in_transaction = False
         if not read_only:
             self.migrate()
         else:
@@ -171,11 +174,14 @@ class Writer:
     def transaction(self) -> Iterator[None]:
         """All writes inside commit together or not at all."""
         self.con.execute("BEGIN TRANSACTION")
+        self.store.in_transaction = True
         try:
             yield
         except BaseException:
+            self.store.in_transaction = False
             self.con.execute("ROLLBACK")
             raise
+        self.store.in_transaction = False
         self.con.execute("COMMIT")
 
     def write(self, table: str, frame: pd.DataFrame, only: Sequence[str] = (),
@@ -289,6 +295,31 @@ class Writer:
              f.duplicates, f.quarantined, f.error, f.started_at, f.finished_at],
         )
 
+    def audit(self, actor: str, action: str, target: str,
+              detail: dict[str, Any] | None = None) -> AuditEntry:
+        """Append one entry to the hash-chained audit trail: the next ``seq``, chained to the
+        last entry's hash. Runs inside the current transaction when there is one (so the entry
+        commits or rolls back with the action it records), otherwise in its own."""
+        if self.store.in_transaction:
+            return self._append_audit(actor, action, target, detail)
+        with self.transaction():
+            return self._append_audit(actor, action, target, detail)
+
+    def _append_audit(self, actor: str, action: str, target: str,
+                      detail: dict[str, Any] | None) -> AuditEntry:
+        row = self.con.execute(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        prev_seq, prev_hash = (int(row[0]), str(row[1])) if row else (0, GENESIS)
+        entry = make_entry(prev_seq, prev_hash, datetime.now(UTC), actor, action, target,
+                           detail)
+        self.con.execute(
+            "INSERT INTO audit_log (seq, \"at\", actor, action, target, detail, prev_hash, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [entry.seq, entry.at, entry.actor, entry.action, entry.target, entry.detail,
+             entry.prev_hash, entry.hash],
+        )
+        return entry
+
     def log_alert_actions(self, actions: Sequence[AlertAction]) -> None:
         """Append analyst (or system) actions on alerts to the log."""
         for a in actions:
@@ -310,6 +341,10 @@ class Writer:
                      a.alert_id],
                 )
             self.log_alert_actions(actions)
+            for a in actions:
+                self.audit(a.by, f"alert.{a.action}", a.alert_id,
+                           {"from_status": a.from_status, "to_status": a.to_status,
+                            "note": a.note})
 
     def mark_interrupted_runs(self) -> None:
         """Runs still "running" when a new one starts were killed: one writer at a time."""
@@ -567,6 +602,22 @@ class Reader:
             f"OFFSET {int(offset)}",
             params,
         ).fetchdf()
+
+    def audit_entries(self, limit: int | None = None) -> list[AuditEntry]:
+        """The audit trail in ``seq`` order (with ``limit``, the latest ``limit`` entries).
+        Visible to the store's owner only: it names analysts and what they did."""
+        if not self._may_see_bookkeeping():
+            raise ConfigurationError("the audit trail is visible to the store's owner only")
+        cols = 'seq, "at", actor, action, target, detail, prev_hash, hash'
+        sql = f"SELECT {cols}, rowid AS _r FROM audit_log"
+        if limit is not None:
+            sql = f"{sql} ORDER BY seq DESC, _r DESC LIMIT {int(limit)}"
+        sql = f"SELECT {cols} FROM ({sql}) ORDER BY seq, _r"
+        with self.store._lock:
+            rows = self.con.execute(sql).fetchall()
+        return [AuditEntry(seq=int(r[0]), at=r[1], actor=str(r[2]), action=str(r[3]),
+                           target=str(r[4]), detail=str(r[5]), prev_hash=str(r[6]),
+                           hash=str(r[7])) for r in rows]
 
     def ingest_files(self, run_id: str | None = None) -> pd.DataFrame:
         if not self._may_see_bookkeeping():

@@ -13,6 +13,7 @@ import typing
 from collections.abc import Callable
 from datetime import date, datetime
 
+from flankwatch.model.audit import AuditEntry
 from flankwatch.model.records import TABLES, AlertAction, IngestFile, QuarantineRecord
 
 _SCALAR = {
@@ -75,6 +76,8 @@ def table_columns(table: str) -> dict[str, str]:
         return columns(IngestFile)
     if table == "alert_log":
         return columns(AlertAction)
+    if table == "audit_log":
+        return columns(AuditEntry)
     return columns(TABLES[table])
 
 
@@ -99,14 +102,19 @@ def _migration_2() -> list[str]:
             _create("alert_log", columns(AlertAction))]
 
 
+def _migration_3() -> list[str]:
+    return [_create("audit_log", columns(AuditEntry))]
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], list[str]]]] = [
     (1, "tables for events, observations, positions, vessels, entities, areas, forecasts, "
         "codes, quarantine and ingest bookkeeping", _migration_1),
     (2, "alerts and their lifecycle log", _migration_2),
+    (3, "hash-chained audit trail of analyst actions", _migration_3),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: Every table that export/import and status cover.
 ALL_TABLES: tuple[str, ...] = (*TABLES, "quarantine", "ingest_files", "ingest_runs",
-                                "alert_log")
+                                "alert_log", "audit_log")

@@ -1,0 +1,1 @@
+"""Security controls: the audit trail's verification (:mod:`flankwatch.security.audit`)."""
