@@ -81,3 +81,17 @@ def changed_originals(frame: pd.DataFrame, pairs: dict[str, tuple[str, str]]
     for i in np.flatnonzero(np.logical_or.reduce(list(diff.values()))):
         out[i] = json.dumps({n: raws[n][i] for n in pairs if diff[n][i]}, ensure_ascii=False)
     return out
+
+
+def counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Strings -> (float counts, blank-or-NA mask). Junk is NaN outside the blank mask;
+    ``inf`` and ``nan`` are junk, not counts."""
+    try:  # the common case, all numbers (float() accepts surrounding blanks), at C speed
+        value = raw.astype(float)
+        blank = pd.Series(False, index=raw.index)
+    except ValueError:
+        text = raw.astype(str).str.strip()
+        blank = text.isin(["", "NA"])
+        value = pd.to_numeric(text, errors="coerce").astype(float)
+    value[~value.abs().lt(float("inf"))] = float("nan")
+    return value, blank

@@ -35,7 +35,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
-from flankwatch.sources.checks import Check, changed_originals, first_reason, resolve
+from flankwatch.sources.checks import Check, changed_originals, counts, first_reason, resolve
 
 SOURCE = "iom_dtm"
 ARRIVALS = "arrivals"
@@ -74,18 +74,6 @@ def _country(code: str) -> str | None:
     return to_iso3(code)
 
 
-def _counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Strings -> (float counts, blank mask); junk, ``nan`` and ``inf`` are NaN outside the
-    blank mask."""
-    try:  # the common case, all numbers (float() accepts surrounding blanks), at C speed
-        value = raw.astype(float)
-        blank = pd.Series(False, index=raw.index)
-    except ValueError:
-        text = raw.astype(str).str.strip()
-        blank = text.isin(["", "NA"])
-        value = pd.to_numeric(text, errors="coerce").astype(float)
-    value[~value.abs().lt(float("inf"))] = float("nan")
-    return value, blank
 
 
 
@@ -100,7 +88,7 @@ def _finish(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 def _count_checks(raw: pd.DataFrame, col: str) -> list[Check]:
-    raw["value"], blank = _counts(raw[col])
+    raw["value"], blank = counts(raw[col])
     return [
         (blank, "count is blank", None),
         (raw["value"].isna(), "count is not a number", raw[col]),
@@ -299,7 +287,7 @@ class DtmFlowMonitoringDaily(Adapter):
             part = rows[["line", "_raw", "original", "period_start", "precision", "country",
                          "area", "route", "_key", col]]
             part = part.rename(columns={col: "_n"})
-            part["value"], blank = _counts(part["_n"])
+            part["value"], blank = counts(part["_n"])
             bad = ~blank & (part["value"].isna() | (part["value"] < 0))
             if bad.any():
                 part.loc[bad, "_raw"] = [f"{r} [column {col}: {n!r}]" for r, n in zip(

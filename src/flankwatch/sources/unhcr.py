@@ -34,7 +34,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
-from flankwatch.sources.checks import changed_originals, first_reason, resolve
+from flankwatch.sources.checks import changed_originals, counts, first_reason, resolve
 
 SOURCE = "unhcr"
 DISPLACED = "forcibly_displaced"
@@ -83,18 +83,6 @@ def unhcr_country(code: str) -> str | None:
 
 
 
-def _counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Strings -> (float counts, blank-or-NA mask). Junk is NaN outside the blank mask;
-    ``inf`` and ``nan`` are junk, not counts."""
-    try:  # the common case, all numbers (float() accepts surrounding blanks), at C speed
-        value = raw.astype(float)
-        blank = pd.Series(False, index=raw.index)
-    except ValueError:
-        text = raw.astype(str).str.strip()
-        blank = text.isin(["", "NA"])
-        value = pd.to_numeric(text, errors="coerce").astype(float)
-    value[~value.abs().lt(float("inf"))] = float("nan")
-    return value, blank
 
 
 
@@ -130,7 +118,7 @@ class UnhcrDisplacedByOrigin(Adapter):
         raw["country"] = resolve(raw["geo"], unhcr_country)
         raw["nationality"] = resolve(raw["from"], unhcr_country)
         year = resolve(raw["t"], strict_year)
-        raw["value"], blank = _counts(raw["n"])
+        raw["value"], blank = counts(raw["n"])
         reason = first_reason(raw.index, [
             (raw["country"].isna(), "unknown country of asylum", raw["geo"]),
             (raw["nationality"].isna(), "unknown country of origin", raw["from"]),
@@ -199,7 +187,7 @@ class UnhcrMedMonthlyArrivals(Adapter):
         wide = wide.loc[reason == ""].assign(period_start=start[reason == ""])
         long = wide.melt(id_vars=["_line", "_raw", "period_start"], value_vars=list(measures),
                          var_name="_col", value_name="_n")
-        long["value"], blank = _counts(long["_n"])
+        long["value"], blank = counts(long["_n"])
         bad = ~blank & (long["value"].isna() | (long["value"] < 0))
         if bad.any():
             long.loc[bad, "_raw"] = [f"{r} [column {c}: {n!r}]" for r, c, n in zip(
@@ -247,7 +235,7 @@ class UnhcrMedDisembarkation(Adapter):
                               errors="coerce")
         year = pd.to_numeric(raw["year"].where(raw["year"].str.fullmatch(r"\d{4}")),
                              errors="coerce")
-        raw["value"], blank = _counts(raw["individuals"])
+        raw["value"], blank = counts(raw["individuals"])
         reason = first_reason(raw.index, [
             (raw["geomaster_name"] == "", "empty place name", None),
             (raw["country"].isna(), "unknown country", raw["country_name"]),
