@@ -162,10 +162,13 @@ def detect_surges(store: DuckDBStore, detector: str | None = None,
             rows.append(rules.alert_row(ep, assessment, markings.get(key.metric, Marking())))
         if progress is not None:
             progress(i + 1, len(judged))
+    before = store.reader().select(Query.build("alerts", columns=["id", "status",
+                                                                  "severity"]))
     writer = store.writer()
     if rows:
         with writer.transaction():
             writer.write("alerts", pd.DataFrame(rows), only=rules.DETECTION_COLUMNS)
+    _escalate(store, before, rows)
     _close_ended(store, {r["id"] for r in rows if not r["ongoing"]})
     found = {r["id"] for r in rows}
     return [a for a in list_alerts(store.reader(), kind="surge") if a["id"] in found]
@@ -180,6 +183,17 @@ def _same_as_parent(key: Any, series: dict[Any, pd.Series]) -> bool:
 
     parent = series.get(replace(key, border_type=None))
     return parent is not None and parent.equals(series[key])
+
+
+def _escalate(store: DuckDBStore, before: pd.DataFrame, rows: list[dict[str, Any]]) -> None:
+    """Alerts whose severity rose since the last run are escalated (logged; an acknowledged
+    one becomes new again)."""
+    known = {r.id: (r.status, r.severity) for r in before.itertuples()}
+    actions = [lifecycle.escalate(r["id"], known[r["id"]][0], known[r["id"]][1],
+                                  r["severity"])
+               for r in rows
+               if r["id"] in known and rules.escalated(known[r["id"]][1], r["severity"])]
+    store.writer().apply_alert_actions(actions)
 
 
 def _close_ended(store: DuckDBStore, ended: set[str]) -> None:

@@ -121,3 +121,16 @@ def test_cli_lists_acknowledges_and_closes(tmp_path: Path) -> None:
     res = runner.invoke(app, ["alerts", "list", "--db", str(db), "--status", "acknowledged",
                               "--json"])
     assert len(json.loads(res.stdout)) == 1
+
+
+def test_a_rise_in_severity_escalates_and_resurfaces(store: DuckDBStore) -> None:
+    before = pd.DataFrame([{"id": "a1", "status": "acknowledged", "severity": "medium"},
+                           {"id": "a2", "status": "new", "severity": "high"}])
+    grown = rules.alert_row(episode(), None, PUBLIC) | {"id": "a1", "severity": "critical"}
+    calm = rules.alert_row(episode(), None, PUBLIC) | {"id": "a2", "severity": "medium"}
+    store.writer().write("alerts", pd.DataFrame([grown, calm]))
+    pipeline._escalate(store, before, [grown, calm])
+    a1 = pipeline.get_alert(store.reader(), "a1")
+    assert a1["status"] == "new" and a1["log"][-1]["action"] == "escalate"
+    assert "medium to critical" in a1["log"][-1]["note"]
+    assert pipeline.get_alert(store.reader(), "a2")["log"] == []

@@ -41,3 +41,13 @@ def auto_close(alert_id: str, current: str, at: datetime | None = None) -> Alert
     return AlertAction(alert_id=alert_id, at=at or datetime.now(UTC), by=SYSTEM,
                        action="auto_close", from_status=current, to_status="closed",
                        note="the episode ended: the series is back within its expected range")
+
+
+def escalate(alert_id: str, current: str, before: str, after: str,
+             at: datetime | None = None) -> AlertAction:
+    """The system escalates an alert whose severity rose: an acknowledged alert becomes new
+    again so that it resurfaces in the feed; a closed one stays closed."""
+    target = "new" if current == "acknowledged" else current
+    return AlertAction(alert_id=alert_id, at=at or datetime.now(UTC), by=SYSTEM,
+                       action="escalate", from_status=current, to_status=target,
+                       note=f"severity rose from {before} to {after}")

@@ -18,6 +18,11 @@ from flankwatch.model.signal import Assessment, SurgeEpisode
 
 SEVERITIES = ("low", "medium", "high", "critical")
 
+
+def escalated(before: str, after: str) -> bool:
+    """Whether a severity rose."""
+    return SEVERITIES.index(after) > SEVERITIES.index(before)
+
 #: Columns a detection run rewrites on an existing alert (the lifecycle fields stay).
 DETECTION_COLUMNS = (
     "title", "severity", "score", "onset_period", "peak_period", "last_period", "ongoing",

@@ -337,8 +337,9 @@ class Writer:
                 self.con.execute(
                     "UPDATE alerts SET status = ?, status_by = ?, status_at = ?, "
                     "note = coalesce(?, note) WHERE id = ?",
-                    [a.to_status, a.by, a.at, a.note if a.action != "auto_close" else None,
-                     a.alert_id],
+                    # The alert's note is the analysts'; the system's notes stay in the log.
+                    [a.to_status, a.by, a.at,
+                     None if a.action in ("auto_close", "escalate") else a.note, a.alert_id],
                 )
             self.log_alert_actions(actions)
             for a in actions:
