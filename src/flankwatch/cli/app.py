@@ -21,6 +21,7 @@ from flankwatch.cli.analysis import backtest_app, detect_app
 from flankwatch.cli.audit import app as audit_app
 from flankwatch.cli.audit import record as audit_record
 from flankwatch.cli.audit import record_ingest as audit_ingest
+from flankwatch.cli.users import orgs_app, users_app
 from flankwatch.errors import FlankWatchError
 from flankwatch.ingest import FileReport, IngestReport, ingest
 from flankwatch.settings import load_settings
@@ -377,6 +378,8 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(detect_app, name="detect")
 app.add_typer(backtest_app, name="backtest")
 app.add_typer(audit_app, name="audit")
+app.add_typer(orgs_app, name="orgs")
+app.add_typer(users_app, name="users")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from flankwatch.model.audit import AuditEntry
+from flankwatch.model.people import ApiToken, Organisation, User
 from flankwatch.model.records import TABLES, AlertAction, IngestFile, QuarantineRecord
 
 _SCALAR = {
@@ -78,6 +79,8 @@ def table_columns(table: str) -> dict[str, str]:
         return columns(AlertAction)
     if table == "audit_log":
         return columns(AuditEntry)
+    if table in IDENTITY_TABLES:
+        return columns(IDENTITY_TABLES[table])
     return columns(TABLES[table])
 
 
@@ -106,11 +109,24 @@ def _migration_3() -> list[str]:
     return [_create("audit_log", columns(AuditEntry))]
 
 
+#: Organisations, users and API tokens (schema migration 4; docs/security.md).
+IDENTITY_TABLES: dict[str, type] = {
+    "organisations": Organisation,
+    "users": User,
+    "api_tokens": ApiToken,
+}
+
+
+def _migration_4() -> list[str]:
+    return [_create(name, columns(cls)) for name, cls in IDENTITY_TABLES.items()]
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[], list[str]]]] = [
     (1, "tables for events, observations, positions, vessels, entities, areas, forecasts, "
         "codes, quarantine and ingest bookkeeping", _migration_1),
     (2, "alerts and their lifecycle log", _migration_2),
     (3, "hash-chained audit trail of analyst actions", _migration_3),
+    (4, "organisations, users and API tokens", _migration_4),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
