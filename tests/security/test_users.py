@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from flankwatch.cli.app import app
 from flankwatch.errors import ConfigurationError
+from flankwatch.model.credentials import looks_like_token, new_token, parse_clearance
 from flankwatch.model.marking import Classification
 from flankwatch.security.audit import verify
-from flankwatch.security.users import looks_like_token, new_token, parse_clearance
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Viewer
 

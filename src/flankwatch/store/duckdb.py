@@ -21,11 +21,7 @@ import pandas as pd
 
 from flankwatch.errors import ConfigurationError, StoreError
 from flankwatch.model.audit import GENESIS, AuditEntry, make_entry
-from flankwatch.model.identity import record_id
-from flankwatch.model.marking import Classification
-from flankwatch.model.people import ApiToken, Organisation, User
-from flankwatch.model.records import TABLES, AlertAction, IngestFile, QuarantineRecord
-from flankwatch.security.users import (
+from flankwatch.model.credentials import (
     check_code,
     check_kind,
     check_role,
@@ -36,6 +32,10 @@ from flankwatch.security.users import (
     parse_clearance,
     token_matches,
 )
+from flankwatch.model.identity import record_id
+from flankwatch.model.marking import Classification
+from flankwatch.model.people import ApiToken, Organisation, User
+from flankwatch.model.records import TABLES, AlertAction, IngestFile, QuarantineRecord
 from flankwatch.store.query import ALL_PARTNERS, Query, Viewer
 from flankwatch.store.tables import (
     ALL_TABLES,
