@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import random
+from collections.abc import Sequence
 from pathlib import Path
+
+from hypothesis import strategies as st
 
 from flankwatch.ingest import FileReport, ingest_file
 from flankwatch.sources.base import Adapter, ParseContext
@@ -59,3 +63,33 @@ def mutate_line(line: str, seed: int, junk: str) -> str:
         else:
             chars[i:i] = list(junk)
     return "".join(chars)
+
+
+def mutated_fields(rows: Sequence[Sequence[str]], max_size: int = 10
+                   ) -> st.SearchStrategy[list[str]]:
+    """A real row with one field replaced by random text, dropped or duplicated: the
+    shifted-column and junk-value mistakes real files have."""
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
+                   max_size=max_size)
+
+    @st.composite
+    def row(draw: st.DrawFn) -> list[str]:
+        fields = list(draw(st.sampled_from(list(rows))))
+        i = draw(st.integers(0, len(fields) - 1))
+        op = draw(st.sampled_from(["replace", "replace", "drop", "duplicate"]))
+        if op == "replace":
+            fields[i] = draw(text)
+        elif op == "drop":
+            del fields[i]
+        else:
+            fields.insert(i, fields[i])
+        return fields
+
+    return row()
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
+    """Write a header and rows as CSV (quoting as needed)."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([list(header), *rows])
+    return path

@@ -30,7 +30,7 @@ from flankwatch.sources.registry import adapters, detect
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
 from tests.conftest import REAL_DATA, real_file
-from tests.factories import ingest_one, parse_all, write
+from tests.factories import ingest_one, mutated_fields, parse_all, write, write_csv
 
 SUBSET_HEADER = ("GlobalEventID,IsRootEvent,QuadClass,EventCode,EventRootCode,ActionGeo_Lat,"
                  "ActionGeo_Long,country_code_alpha,source_country_code")
@@ -321,28 +321,14 @@ SUBSET_ROWS = [r for r in _real_subset_rows() if len(r) == 9]
 FIELD_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=10)
 
 
-@st.composite
-def mutated_row(draw: st.DrawFn) -> list[str]:
-    fields = list(draw(st.sampled_from(SUBSET_ROWS)))
-    i = draw(st.integers(0, len(fields) - 1))
-    op = draw(st.sampled_from(["replace", "replace", "drop", "duplicate"]))
-    if op == "replace":
-        fields[i] = draw(FIELD_TEXT)
-    elif op == "drop":
-        del fields[i]
-    else:
-        fields.insert(i, fields[i])
-    return fields
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(mutated_row(), min_size=1, max_size=6))
+@given(st.lists(mutated_fields(SUBSET_ROWS), min_size=1, max_size=6))
 def test_mutated_real_subset_rows(tmp_path_factory: pytest.TempPathFactory,
                                   rows: list[list[str]]) -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([SUBSET_HEADER.split(","), *rows])
-    path = tmp_path_factory.mktemp("gdelt") / "gdelt_2017-11-26.csv"
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path = write_csv(tmp_path_factory.mktemp("gdelt") / "gdelt_2017-11-26.csv",
+                     SUBSET_HEADER.split(","), rows)
     counted, ctx = parse_all(GdeltEventsSubset(), path)
     assert counted.get("events", 0) + ctx.quarantined == len(rows)
 

@@ -19,7 +19,7 @@ from flankwatch.sources.registry import adapters, detect
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
 from tests.conftest import REAL_DATA, real_file
-from tests.factories import ingest_one, parse_all, write
+from tests.factories import ingest_one, mutated_fields, parse_all, write, write_csv
 
 TIDY_HEADER = "t,m,type,route,geo,dead,cause,surv,nat,location,lon,lat"
 TIDY = TIDY_HEADER + """
@@ -158,31 +158,15 @@ def _real_tidy() -> list[list[str]]:
 
 
 TIDY_ROWS = [r for r in _real_tidy() if len(r) == 12]
-FIELD_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=10)
 
 
-@st.composite
-def mutated_row(draw: st.DrawFn) -> list[str]:
-    fields = list(draw(st.sampled_from(TIDY_ROWS)))
-    i = draw(st.integers(0, len(fields) - 1))
-    op = draw(st.sampled_from(["replace", "replace", "drop", "duplicate"]))
-    if op == "replace":
-        fields[i] = draw(FIELD_TEXT)
-    elif op == "drop":
-        del fields[i]
-    else:
-        fields.insert(i, fields[i])
-    return fields
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(mutated_row(), min_size=1, max_size=6))
+@given(st.lists(mutated_fields(TIDY_ROWS), min_size=1, max_size=6))
 def test_mutated_real_tidy_rows(tmp_path_factory: pytest.TempPathFactory,
                                 rows: list[list[str]]) -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([TIDY_HEADER.split(","), *rows])
-    path = tmp_path_factory.mktemp("mmp") / "mmp.csv"
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path = write_csv(tmp_path_factory.mktemp("mmp") / "mmp.csv", TIDY_HEADER.split(","), rows)
     counted, ctx = parse_all(IomMmpTidy(), path)
     assert counted.get("events", 0) + ctx.quarantined == len(rows)
 

@@ -21,7 +21,7 @@ from flankwatch.sources.ucdp import UcdpGedApiCsv, UcdpGedCsv, UcdpGedGeoJson
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
 from tests.conftest import REAL_DATA, real_file
-from tests.factories import ingest_one, parse_all, write
+from tests.factories import ingest_one, mutated_fields, parse_all, write, write_csv
 
 # The GED 23.1 download layout (49 columns, UCDP's order).
 GED_COLUMNS = [
@@ -232,31 +232,15 @@ def _real_records() -> tuple[list[str], list[list[str]]]:
 
 
 HEADER, RECORDS = _real_records()
-FIELD_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
 
 
-@st.composite
-def mutated_record(draw: st.DrawFn) -> list[str]:
-    fields = list(draw(st.sampled_from(RECORDS)))
-    op = draw(st.sampled_from(["replace", "replace", "drop", "duplicate"]))
-    i = draw(st.integers(0, len(fields) - 1))
-    if op == "replace":
-        fields[i] = draw(FIELD_TEXT)
-    elif op == "drop":
-        del fields[i]
-    else:
-        fields.insert(i, fields[i])
-    return fields
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(mutated_record(), min_size=1, max_size=6))
+@given(st.lists(mutated_fields(RECORDS, max_size=12), min_size=1, max_size=6))
 def test_mutated_real_lines_give_records_or_quarantine(tmp_path_factory: pytest.TempPathFactory,
                                                        records: list[list[str]]) -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([HEADER, *records])
-    path = tmp_path_factory.mktemp("ged") / "ged.csv"
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path = write_csv(tmp_path_factory.mktemp("ged") / "ged.csv", HEADER, records)
     rows, ctx = parse_all(UcdpGedCsv(), path)
     assert rows.get("events", 0) + ctx.quarantined == len(records)
 
