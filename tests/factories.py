@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from flankwatch.ingest import FileReport, ingest_file
-from flankwatch.sources.base import Adapter, ParseContext
+from flankwatch.sources.base import Adapter, ParseContext, read_head
 from flankwatch.sources.registry import detect
 from flankwatch.store.duckdb import DuckDBStore
 
@@ -93,3 +93,30 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) 
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows([list(header), *rows])
     return path
+
+
+#: (line index, seed, junk) picks for :func:`mutated_file`.
+JUNK_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+MUTATION_PICKS = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 2**31), JUNK_TEXT),
+                          max_size=6)
+
+
+def mutated_file(path: Path, header: str, lines: Sequence[str],
+                 picks: Sequence[tuple[int, int, str]], random_lines: Sequence[str]) -> Path:
+    """A file with ``header``, real ``lines`` mutated as ``picks`` say, then random lines."""
+    mutated = [mutate_line(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
+    path.write_text("\n".join([header, *mutated, *random_lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def assert_claims_exactly(real_data: Path, adapters: Sequence[type[Adapter]],
+                          mine: dict[str, str]) -> None:
+    """Of every real file, these adapters claim exactly the ones in ``mine`` (relative path
+    -> adapter name), and ``detect`` picks that adapter."""
+    for path in sorted(p for p in real_data.rglob("*") if p.is_file()):
+        rel = path.relative_to(real_data).as_posix()
+        head = read_head(path)
+        claims = {a.meta.name for a in (cls() for cls in adapters) if a.sniff(path, head) > 0}
+        assert claims == ({mine[rel]} if rel in mine else set()), rel
+        if rel in mine:
+            assert detect(path).meta.name == mine[rel]

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flankwatch.sources.base import read_head
 from flankwatch.sources.eurostat import (
     ADAPTERS,
     EurostatFirstTimeAnnual,
@@ -24,7 +23,16 @@ from flankwatch.sources.registry import detect
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
 from tests.conftest import real_file
-from tests.factories import ingest_one, mutate_line, parse_all, real_lines, write
+from tests.factories import (
+    JUNK_TEXT,
+    MUTATION_PICKS,
+    assert_claims_exactly,
+    ingest_one,
+    mutated_file,
+    parse_all,
+    real_lines,
+    write,
+)
 
 WIDE = """CITIZEN,GEO,Y2015M01,Y2015M02,Y2015M03
 Afghanistan,Austria,635,420,
@@ -191,8 +199,6 @@ def test_whole_file_problems_abort(tmp_path: Path, store: DuckDBStore) -> None:
     assert report.status == "failed" and "decision" in (report.error or "")
 
 
-
-
 _LINES = {
     "wide": real_lines("eurostat/migr_asyappctzm_2015_citizen_geo_wide.csv", WIDE),
     "annual": real_lines("eurostat/eu_first_time_asylum_annual_geo_nat_sex_2011_2024.csv",
@@ -204,24 +210,18 @@ _HEADERS = {"wide": WIDE.splitlines()[0], "annual": ANNUAL.splitlines()[0],
             "tsv": TSV.splitlines()[0], "ebu": EBU.splitlines()[0]}
 _ADAPTERS = {"wide": EurostatWideLabels(), "annual": EurostatFirstTimeAnnual(),
              "tsv": EurostatTsv(), "ebu": EurostatWideLabels()}
-_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
-
-
 
 
 @settings(max_examples=120, deadline=None)
 @given(layout=st.sampled_from(["wide", "annual", "tsv", "ebu"]),
-       random_lines=st.lists(_text, max_size=5),
-       picks=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 2**31), _text),
-                      max_size=6))
+       random_lines=st.lists(JUNK_TEXT, max_size=5), picks=MUTATION_PICKS)
 def test_random_and_mutated_lines_never_crash(tmp_path_factory: pytest.TempPathFactory,
                                               layout: str, random_lines: list[str],
                                               picks: list[tuple[int, int, str]]) -> None:
     lines = _LINES[layout]
-    mutated = [mutate_line(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
-    path = tmp_path_factory.mktemp("fuzz") / f"f.{'tsv' if layout == 'tsv' else 'csv'}"
-    path.write_text("\n".join([_HEADERS[layout], *mutated, *random_lines]) + "\n",
-                    encoding="utf-8")
+    name = f"f.{'tsv' if layout == 'tsv' else 'csv'}"
+    path = mutated_file(tmp_path_factory.mktemp("fuzz") / name, _HEADERS[layout], lines,
+                        picks, random_lines)
     rows, ctx = parse_all(_ADAPTERS[layout], path)
     assert rows.get("observations", 0) >= 0 and ctx.quarantined >= 0
 
@@ -237,13 +237,7 @@ MINE = {
 
 @pytest.mark.realdata
 def test_sniff_claims_exactly_our_real_files(real_data: Path) -> None:
-    for path in sorted(p for p in real_data.rglob("*") if p.is_file()):
-        rel = path.relative_to(real_data).as_posix()
-        head = read_head(path)
-        claims = {a.meta.name for a in (cls() for cls in ADAPTERS) if a.sniff(path, head) > 0}
-        assert claims == ({MINE[rel]} if rel in MINE else set()), rel
-        if rel in MINE:
-            assert detect(path).meta.name == MINE[rel]
+    assert_claims_exactly(real_data, ADAPTERS, MINE)
 
 
 @pytest.mark.realdata

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flankwatch.sources.base import Adapter, read_head
+from flankwatch.sources.base import Adapter
 from flankwatch.sources.iom_dtm import (
     ADAPTERS,
     DtmEuropeArrivalsByCountry,
@@ -23,7 +23,16 @@ from flankwatch.sources.registry import detect
 from flankwatch.store.duckdb import DuckDBStore
 from flankwatch.store.query import Query
 from tests.conftest import real_file
-from tests.factories import ingest_one, mutate_line, parse_all, real_lines, write
+from tests.factories import (
+    JUNK_TEXT,
+    MUTATION_PICKS,
+    assert_claims_exactly,
+    ingest_one,
+    mutated_file,
+    parse_all,
+    real_lines,
+    write,
+)
 
 EUROPE = """t,geo,n
 2020-11,ESP-WAAR,8157
@@ -150,28 +159,20 @@ _LAYOUTS: dict[str, tuple[str, str, Adapter]] = {
 }
 
 
-
-
 _LINES = {k: real_lines(rel, fb) for k, (rel, fb, _) in _LAYOUTS.items()}
-_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
-
-
 
 
 @settings(max_examples=120, deadline=None)
 @given(layout=st.sampled_from(sorted(_LAYOUTS)),
-       random_lines=st.lists(_text, max_size=5),
-       picks=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 2**31), _text),
-                      max_size=6))
+       random_lines=st.lists(JUNK_TEXT, max_size=5), picks=MUTATION_PICKS)
 def test_random_and_mutated_lines_never_crash(tmp_path_factory: pytest.TempPathFactory,
                                               layout: str, random_lines: list[str],
                                               picks: list[tuple[int, int, str]]) -> None:
     _, fixture, adapter = _LAYOUTS[layout]
     lines = _LINES[layout]
-    mutated = [mutate_line(lines[i % len(lines)], seed, junk) for i, seed, junk in picks]
-    path = tmp_path_factory.mktemp("fuzz") / "f.csv"
-    path.write_text("\n".join([fixture.splitlines()[0], *mutated, *random_lines]) + "\n",
-                    encoding="utf-8")
+    name = "f.csv"
+    path = mutated_file(tmp_path_factory.mktemp("fuzz") / name, fixture.splitlines()[0], lines,
+                        picks, random_lines)
     rows, ctx = parse_all(adapter, path)
     assert rows.get("observations", 0) >= 0 and ctx.quarantined >= 0
 
@@ -191,13 +192,7 @@ MINE = {
 
 @pytest.mark.realdata
 def test_sniff_claims_exactly_our_real_files(real_data: Path) -> None:
-    for path in sorted(p for p in real_data.rglob("*") if p.is_file()):
-        rel = path.relative_to(real_data).as_posix()
-        head = read_head(path)
-        claims = {a.meta.name for a in (cls() for cls in ADAPTERS) if a.sniff(path, head) > 0}
-        assert claims == ({MINE[rel]} if rel in MINE else set()), rel
-        if rel in MINE:
-            assert detect(path).meta.name == MINE[rel]
+    assert_claims_exactly(real_data, ADAPTERS, MINE)
 
 
 @pytest.mark.realdata
