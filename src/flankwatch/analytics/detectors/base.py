@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -179,3 +180,38 @@ def poisson_floor_std(mean: float, std: float) -> float:
     """A standard deviation never below the Poisson one (nor below 1), so that a flat or
     all-zero history does not make every small count infinitely surprising."""
     return max(std, math.sqrt(max(mean, 0.0)), 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ControlChartSettings(BaseSettings):
+    """Settings of the textbook control charts: an in-control mean and sd from the trailing
+    ``window`` periods."""
+
+    window: int = 12  # trailing periods of the in-control mean and sd
+
+    @classmethod
+    def for_precision(cls, precision: str) -> Self:
+        """Monthly defaults; daily data judge 7-day totals against a 4-week window."""
+        monthly = cls()
+        if precision != "day":
+            return monthly
+        return replace(monthly, smooth=7, window=28, min_history=35)
+
+
+def in_control(x: FloatArray, settings: ControlChartSettings
+               ) -> Iterator[tuple[int, float, float, float]]:
+    """The periods a control chart decides on, as ``(t, x_t, mean, sd)``: values present,
+    past the first ``min_history`` values, with at least 3 values in the trailing window
+    (the sd never below the Poisson one)."""
+    seen = 0
+    for t in range(len(x)):
+        xt = float(x[t])
+        if math.isnan(xt):
+            continue
+        seen += 1
+        if seen <= settings.min_history:
+            continue
+        mean, std, n = trailing_stats(x, t, settings.window)
+        if n < 3:
+            continue
+        yield t, xt, mean, poisson_floor_std(mean, std)

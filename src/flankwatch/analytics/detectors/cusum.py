@@ -10,38 +10,28 @@ robustness: the textbook peer the default detector is compared with.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
 from flankwatch.analytics.detectors.base import (
-    BaseSettings,
+    ControlChartSettings,
     Detector,
     FloatArray,
     Trace,
-    poisson_floor_std,
+    in_control,
     squash,
-    trailing_stats,
 )
 
 
 @dataclass(frozen=True, slots=True)
-class CusumSettings(BaseSettings):
+class CusumSettings(ControlChartSettings):
     """Settings of ``cusum`` (Montgomery's k = 0.5, h = 5: an in-control average run length
     of about 465 periods for normal data)."""
 
-    window: int = 12  # trailing periods of the in-control mean and sd
     k: float = 0.5  # reference value, in standard deviations
     h: float = 5.0  # decision interval, in standard deviations
     reset: bool = True  # restart the sum at 0 after each signal (the textbook practice)
-
-    @classmethod
-    def for_precision(cls, precision: str) -> CusumSettings:
-        monthly = cls()
-        if precision != "day":
-            return monthly
-        return replace(monthly, smooth=7, window=28, min_history=35)
 
 
 class Cusum(Detector[CusumSettings]):
@@ -56,18 +46,7 @@ class Cusum(Detector[CusumSettings]):
              precision: str) -> Trace:
         out = Trace.empty(len(x), x.copy())
         stat = 0.0
-        seen = 0
-        for t in range(len(x)):
-            xt = float(x[t])
-            if math.isnan(xt):
-                continue
-            seen += 1
-            if seen <= settings.min_history:
-                continue
-            mean, std, n = trailing_stats(x, t, settings.window)
-            if n < 3:
-                continue
-            sd = poisson_floor_std(mean, std)
+        for t, xt, mean, sd in in_control(x, settings):
             stat = max(0.0, stat + (xt - mean) / sd - settings.k)
             reach = (settings.h + settings.k) * sd
             out.expected[t], out.lower[t], out.upper[t] = mean, max(0.0, mean - reach), mean + reach

@@ -9,35 +9,26 @@ the ``window`` periods before ``t``; the sd never goes below the Poisson one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
 from flankwatch.analytics.detectors.base import (
-    BaseSettings,
+    ControlChartSettings,
     Detector,
     FloatArray,
     Trace,
-    poisson_floor_std,
+    in_control,
     squash,
-    trailing_stats,
 )
 
 
 @dataclass(frozen=True, slots=True)
-class EwmaSettings(BaseSettings):
+class EwmaSettings(ControlChartSettings):
     """Settings of ``ewma`` (lambda = 0.2 with L = 3, a common textbook pair)."""
 
-    window: int = 12  # trailing periods of the in-control mean and sd
     lam: float = 0.2  # smoothing weight of the newest value
     width: float = 3.0  # L: control limit width, in standard deviations of the statistic
-
-    @classmethod
-    def for_precision(cls, precision: str) -> EwmaSettings:
-        monthly = cls()
-        if precision != "day":
-            return monthly
-        return replace(monthly, smooth=7, window=28, min_history=35)
 
 
 class Ewma(Detector[EwmaSettings]):
@@ -54,18 +45,7 @@ class Ewma(Detector[EwmaSettings]):
         lam = settings.lam
         factor = settings.width * math.sqrt(lam / (2.0 - lam))
         stat: float | None = None
-        seen = 0
-        for t in range(len(x)):
-            xt = float(x[t])
-            if math.isnan(xt):
-                continue
-            seen += 1
-            if seen <= settings.min_history:
-                continue
-            mean, std, n = trailing_stats(x, t, settings.window)
-            if n < 3:
-                continue
-            sd = poisson_floor_std(mean, std)
+        for t, xt, mean, sd in in_control(x, settings):
             stat = lam * xt + (1.0 - lam) * (mean if stat is None else stat)
             limit = mean + factor * sd
             reach = settings.width * sd
