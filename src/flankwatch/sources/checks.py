@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from flankwatch.sources.base import ParseContext
+
 #: A check: (mask of failing rows, reason, raw values to quote in the reason or None).
 Check = tuple[pd.Series, str, pd.Series | None]
 
@@ -95,3 +97,32 @@ def counts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         value = pd.to_numeric(text, errors="coerce").astype(float)
     value[~value.abs().lt(float("inf"))] = float("nan")
     return value, blank
+
+
+def note(reasons: pd.Series, mask: pd.Series, template: str, *columns: pd.Series) -> None:
+    """Record a quarantine reason where ``mask`` holds and no earlier problem was found (the
+    first problem of a row is its reason). ``template`` is formatted with the row's values of
+    ``columns``; messages are built only for the rows that need one."""
+    new = mask & (reasons == "")
+    if new.any():
+        reasons[new] = [template.format(*vals) for vals in zip(*(c[new] for c in columns),
+                                                                strict=True)] \
+            if columns else template
+
+
+def melt_counts(ctx: ParseContext, wide: pd.DataFrame, id_vars: list[str],
+                value_vars: list[str], parse: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+                ) -> pd.DataFrame:
+    """One row per non-blank cell of the ``value_vars`` columns, with ``value`` and ``_col``
+    (the column it came from). Cells that are not a number or are negative are quarantined
+    with their column named; blank cells are "no figure" and simply not there."""
+    long = wide.melt(id_vars=id_vars, value_vars=value_vars, var_name="_col", value_name="_n")
+    long["value"], blank = parse(long["_n"])
+    bad = ~blank & (long["value"].isna() | (long["value"] < 0))
+    if bad.any():
+        long.loc[bad, "_raw"] = [f"{r} [column {c}: {n!r}]" for r, c, n in zip(
+            long.loc[bad, "_raw"], long.loc[bad, "_col"], long.loc[bad, "_n"], strict=True)]
+        ctx.reject_rows(long, bad, pd.Series(
+            ["negative count" if v < 0 else "count is not a number" for v in long["value"]],
+            index=long.index))
+    return long.loc[~blank & ~bad]

@@ -38,6 +38,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
+from flankwatch.sources.checks import note
 
 BATCH_ROWS = 500_000
 GDIDATA = "https://github.com/iom/gdidata"
@@ -74,15 +75,6 @@ FSI_CODES: dict[str, str] = {
 FSI_CHANGE = "Change from Previous Year"  # a published row: the total's change, 2019-2020
 
 
-def _note(reasons: pd.Series, mask: pd.Series, template: str, *columns: pd.Series) -> None:
-    """Record a quarantine reason where ``mask`` holds and no earlier problem was found (the
-    first problem of a row is its reason). ``template`` is formatted with the row's values of
-    ``columns``; messages are built only for the rows that need one."""
-    new = mask & (reasons == "")
-    if new.any():
-        reasons[new] = [template.format(*vals) for vals in zip(*(c[new] for c in columns),
-                                                                strict=True)] \
-            if columns else template
 
 
 def _years(values: pd.Series, reasons: pd.Series) -> pd.Series:
@@ -93,7 +85,7 @@ def _years(values: pd.Series, reasons: pd.Series) -> pd.Series:
         ok = len(text) == 4 and text.isdigit() and 1900 <= int(text) <= 2200
         lookup[v] = date(int(text), 1, 1) if ok else None
     periods = values.map(lookup).astype(object)
-    _note(reasons, periods.isna(), "year {!r} is not a year", values)
+    note(reasons, periods.isna(), "year {!r} is not a year", values)
     return periods
 
 
@@ -107,7 +99,7 @@ def _countries(values: pd.Series, reasons: pd.Series) -> tuple[pd.Series, pd.Ser
         originals[v] = None if codes[v] in (None, v) else json.dumps({"country": str(v)},
                                                                       ensure_ascii=False)
     country = values.map(codes).astype(object)
-    _note(reasons, country.isna(), "unknown country code {!r} (neither ISO 3166-1 alpha-3 nor "
+    note(reasons, country.isna(), "unknown country code {!r} (neither ISO 3166-1 alpha-3 nor "
           "a documented pseudo-code)", values)
     return country, values.map(originals).astype(object)
 
@@ -124,7 +116,7 @@ def _values(text: pd.Series, what: str, reasons: pd.Series) -> tuple[pd.Series, 
         empty[retry] = gap
         num[retry] = pd.to_numeric(raw.where(~gap, None), errors="coerce").to_numpy(float)
     junk = ~empty & (num.isna() | ~np.isfinite(num.fillna(0)))
-    _note(reasons, junk, what + " {!r} is not a number", text)
+    note(reasons, junk, what + " {!r} is not a number", text)
     return num, empty
 
 
@@ -166,11 +158,11 @@ class WorldBankWdi(Adapter):
         raw = read_csv_raw(ctx, expected=["geo", "var", "t", "v"])
         reasons = pd.Series("", index=raw.index, dtype=object)
         var = raw["var"].str.strip().str.lower()
-        _note(reasons, ~var.isin(list(WDI_VARS)), "unknown WDI variable {!r}", raw["var"])
+        note(reasons, ~var.isin(list(WDI_VARS)), "unknown WDI variable {!r}", raw["var"])
         raw["country"], raw["original"] = _countries(raw["geo"], reasons)
         raw["period_start"] = _years(raw["t"], reasons)
         raw["value"], empty = _values(raw["v"], "value", reasons)
-        _note(reasons, empty, "the value is blank")
+        note(reasons, empty, "the value is blank")
         bad = reasons != ""
         ctx.reject_rows(raw, bad, reasons)
         good = raw.loc[~bad].rename(columns={"_line": "line"})
@@ -209,17 +201,17 @@ class FragileStatesIndex(Adapter):
         indicator = raw["indicator"].str.strip().str.lower() if "indicator" in raw.columns \
             else pd.Series("", index=raw.index)
         known = code.isin(list(FSI_CODES)) | (code == FSI_CHANGE)
-        _note(reasons, ~known, "unknown FSI indicator code {!r}", code)
+        note(reasons, ~known, "unknown FSI indicator code {!r}", code)
         expected = code.map(FSI_CODES).fillna("")
         clash = known & (code != FSI_CHANGE) & (indicator != "") & (indicator != expected)
-        _note(reasons, clash, "indicator {!r} does not match code {} ({!r})", indicator, code,
+        note(reasons, clash, "indicator {!r} does not match code {} ({!r})", indicator, code,
               expected)
         raw["country"], raw["original"] = _countries(raw["geo"], reasons)
         raw["period_start"] = _years(raw["t"], reasons)
         raw["value"], empty = _values(raw["v"], "value", reasons)
-        _note(reasons, empty, "the value is blank")
+        note(reasons, empty, "the value is blank")
         score = code != FSI_CHANGE
-        _note(reasons, score & ~raw["value"].between(0, 10), "score outside 0-10")
+        note(reasons, score & ~raw["value"].between(0, 10), "score outside 0-10")
         bad = reasons != ""
         ctx.reject_rows(raw, bad, reasons)
         good = raw.loc[~bad].rename(columns={"_line": "line"})
@@ -254,12 +246,12 @@ class FragileStatesIndex(Adapter):
             ).reset_index()
             reasons = pd.Series("", index=agg.index, dtype=object)
             single = agg["values"].map(len) == 1
-            _note(reasons, ~single, column + " differs between the rows of {} {}: {}",
+            note(reasons, ~single, column + " differs between the rows of {} {}: {}",
                   agg["country"], agg["period_start"].map(lambda p: p.year),
                   agg["values"].map(", ".join))
             first = agg["values"].map(lambda v: v[0])
             value, empty = _values(first, column, reasons)
-            _note(reasons, single & ~empty & ~value.between(low, high),
+            note(reasons, single & ~empty & ~value.between(low, high),
                   f"{column} outside {low}-{high}")
             blanks += [f"{c} {p.year}" for c, p in zip(agg.loc[empty & single, "country"],
                                                        agg.loc[empty & single, "period_start"],
@@ -300,12 +292,12 @@ class IdmcFlows(Adapter):
         raw = read_csv_raw(ctx, expected=["geo", "t", "cause", "n"])
         reasons = pd.Series("", index=raw.index, dtype=object)
         raw["category"] = raw["cause"].str.strip().str.lower()
-        _note(reasons, raw["category"] == "", "the cause is blank")
+        note(reasons, raw["category"] == "", "the cause is blank")
         raw["country"], raw["original"] = _countries(raw["geo"], reasons)
         raw["period_start"] = _years(raw["t"], reasons)
         raw["value"], empty = _values(raw["n"], "count", reasons)
-        _note(reasons, empty, "the count is blank")
-        _note(reasons, raw["value"] < 0, "negative count")
+        note(reasons, empty, "the count is blank")
+        note(reasons, raw["value"] < 0, "negative count")
         bad = reasons != ""
         ctx.reject_rows(raw, bad, reasons)
         good = raw.loc[~bad].rename(columns={"_line": "line"})
@@ -357,9 +349,9 @@ class GdiCountryNames(Adapter):
         raw = read_csv_raw(ctx, expected=["iso3", "name"])
         reasons = pd.Series("", index=raw.index, dtype=object)
         code = raw["iso3"].str.strip()
-        _note(reasons, ~code.map(is_known), "unknown country code {!r} (neither ISO 3166-1 "
+        note(reasons, ~code.map(is_known), "unknown country code {!r} (neither ISO 3166-1 "
               "alpha-3 nor a documented pseudo-code)", code)
-        _note(reasons, raw["name"].str.strip() == "", "the country has no name")
+        note(reasons, raw["name"].str.strip() == "", "the country has no name")
         bad = reasons != ""
         ctx.reject_rows(raw, bad, reasons)
         good = raw.loc[~bad]

@@ -34,7 +34,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
-from flankwatch.sources.checks import Check, first_reason, resolve
+from flankwatch.sources.checks import Check, first_reason, melt_counts, resolve
 
 SOURCE = "italy_moi"
 SEA_ARRIVALS = "sea_arrivals"
@@ -300,19 +300,10 @@ class ItalyReceptionByRegion(Adapter):
         ])
         ctx.reject_rows(wide, reason != "", reason)
         wide = wide.loc[reason == ""]
-        long = wide.melt(id_vars=["_line", "_raw", "period_start", "area", "_code"],
-                         value_vars=list(facilities), var_name="_col", value_name="_n")
-        long["value"], blank = _counts(long["_n"])
-        bad = ~blank & (long["value"].isna() | (long["value"] < 0))
-        if bad.any():
-            long.loc[bad, "_raw"] = [f"{r} [column {c}: {n!r}]" for r, c, n in zip(
-                long.loc[bad, "_raw"], long.loc[bad, "_col"], long.loc[bad, "_n"], strict=True)]
-            ctx.reject_rows(long, bad, pd.Series(
-                ["negative count" if v < 0 else "count is not a number"
-                 for v in long["value"]], index=long.index))
         # A blank cell: that kind of facility was not reported for the region in that
         # bulletin (SIPROIMI became SAI in 2021; hotspots exist in a few regions): no figure.
-        long = long.loc[~blank & ~bad].rename(columns={"_line": "line"})
+        long = melt_counts(ctx, wide, ["_line", "_raw", "period_start", "area", "_code"],
+                           list(facilities), _counts).rename(columns={"_line": "line"})
         long["category"] = long["_col"].map(facilities)
         long["metric"] = RECEPTION
         long["precision"] = "day"

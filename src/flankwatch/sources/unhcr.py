@@ -34,7 +34,7 @@ from flankwatch.sources.base import (
     ids_for,
     read_csv_raw,
 )
-from flankwatch.sources.checks import changed_originals, counts, first_reason, resolve
+from flankwatch.sources.checks import changed_originals, counts, first_reason, melt_counts, resolve
 
 SOURCE = "unhcr"
 DISPLACED = "forcibly_displaced"
@@ -185,18 +185,9 @@ class UnhcrMedMonthlyArrivals(Adapter):
         ])
         ctx.reject_rows(wide, reason != "", reason)
         wide = wide.loc[reason == ""].assign(period_start=start[reason == ""])
-        long = wide.melt(id_vars=["_line", "_raw", "period_start"], value_vars=list(measures),
-                         var_name="_col", value_name="_n")
-        long["value"], blank = counts(long["_n"])
-        bad = ~blank & (long["value"].isna() | (long["value"] < 0))
-        if bad.any():
-            long.loc[bad, "_raw"] = [f"{r} [column {c}: {n!r}]" for r, c, n in zip(
-                long.loc[bad, "_raw"], long.loc[bad, "_col"], long.loc[bad, "_n"], strict=True)]
-            ctx.reject_rows(long, bad, pd.Series(
-                ["negative count" if v < 0 else "count is not a number"
-                 for v in long["value"]], index=long.index))
         # NA or blank: the portal did not report that country and border type that month
-        long = long.loc[~blank & ~bad].rename(columns={"_line": "line"})
+        long = melt_counts(ctx, wide, ["_line", "_raw", "period_start"], list(measures),
+                           counts).rename(columns={"_line": "line"})
         long["country"] = long["_col"].map(lambda c: measures[c][0])
         long["border_type"] = long["_col"].map(lambda c: measures[c][1])
         long["metric"] = ARRIVALS

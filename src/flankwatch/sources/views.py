@@ -44,6 +44,7 @@ from flankwatch.sources.base import (
     read_csv_raw,
     read_head,
 )
+from flankwatch.sources.checks import note
 
 SOURCE = "views"
 CHALLENGE = "views_challenge"
@@ -91,15 +92,6 @@ def month_of(month_id: int) -> date:
     return date(EPOCH_YEAR + years, month + 1, 1)
 
 
-def _note(reasons: pd.Series, mask: pd.Series, template: str, *columns: pd.Series) -> None:
-    """Record a quarantine reason where ``mask`` holds and no earlier problem was found (the
-    first problem of a row is its reason). ``template`` is formatted with the row's values of
-    ``columns``; messages are built only for the rows that need one."""
-    new = mask & (reasons == "")
-    if new.any():
-        reasons[new] = [template.format(*vals) for vals in zip(*(c[new] for c in columns),
-                                                                strict=True)] \
-            if columns else template
 
 
 def _whole(values: pd.Series, low: int, high: int) -> pd.Series:
@@ -117,14 +109,14 @@ def _months(values: pd.Series, reasons: pd.Series) -> pd.Series:
     num = _whole(values, 1, LAST_MONTH_ID)
     lookup = {m: month_of(int(m)) for m in num.dropna().unique()}
     periods = num.map(lookup).astype(object)
-    _note(reasons, num.isna(), "month_id {!r} is not a VIEWS month number (1 = 1980-01)",
+    note(reasons, num.isna(), "month_id {!r} is not a VIEWS month number (1 = 1980-01)",
           values)
     return periods
 
 
 def _country_ids(values: pd.Series, reasons: pd.Series) -> pd.Series:
     num = _whole(values, 1, 1_000_000)
-    _note(reasons, num.isna(), "country_id {!r} is not a VIEWS country id", values)
+    note(reasons, num.isna(), "country_id {!r} is not a VIEWS country id", values)
     return num
 
 
@@ -188,7 +180,7 @@ class ViewsFeatures(Adapter):
             labels = {p: p.strftime("%Y-%m") for p in raw["period_start"].dropna().unique()}
             derived = raw["period_start"].map(labels)
             stated = raw["month"].str.strip()
-            _note(reasons, derived.notna() & (stated != derived),
+            note(reasons, derived.notna() & (stated != derived),
                   "month {!r} does not match month_id {!r} ({})", stated, raw["month_id"],
                   derived)
         raw["_cid"] = _country_ids(raw["country_id"], reasons)
@@ -199,7 +191,7 @@ class ViewsFeatures(Adapter):
         found = [pairs[p] for p in zip(iso, name, strict=True)]
         raw["country"] = pd.Series([f[0] for f in found], index=raw.index, dtype=object)
         why = pd.Series([f[1] for f in found], index=raw.index, dtype=object)
-        _note(reasons, why != "", "{}", why)
+        note(reasons, why != "", "{}", why)
         raw["_orig"] = None
         by_name = (iso == "") & raw["country"].notna()
         raw.loc[by_name, "_orig"] = [json.dumps({"iso3": "", "name": n}, ensure_ascii=False)
@@ -220,8 +212,8 @@ class ViewsFeatures(Adapter):
         junk = ~empty & (value.isna() | ~np.isfinite(value.fillna(0)))
         negative = ~empty & ~junk & (value < 0)
         cells = pd.Series("", index=long.index, dtype=object)
-        _note(cells, junk, "{} {!r} is not a number", long["metric"], long["_v"])
-        _note(cells, negative, "{} {!r} is negative", long["metric"], long["_v"])
+        note(cells, junk, "{} {!r} is not a number", long["metric"], long["_v"])
+        note(cells, negative, "{} {!r} is negative", long["metric"], long["_v"])
         rejected = cells != ""
         if rejected.any():
             long.loc[rejected, "_raw"] = [f"{r} [column {m}: {v!r}]" for r, m, v in zip(
@@ -285,7 +277,7 @@ class ViewsCountryKey(Adapter):
         reasons = pd.Series("", index=raw.index, dtype=object)
         cid = _country_ids(raw["id"], reasons)
         name = raw["name"].str.strip()
-        _note(reasons, name == "", "the country has no name")
+        note(reasons, name == "", "the country has no name")
         bad = reasons != ""
         ctx.reject_rows(raw, bad, reasons)
         good = raw.loc[~bad]
@@ -384,7 +376,7 @@ def _query(ctx: ParseContext, needed: frozenset[str], sql: str) -> pa.Table:
 def _keys(frame: pd.DataFrame) -> pd.Series:
     """Validate window, month and country of each challenge row or group; returns reasons."""
     reasons = pd.Series("", index=frame.index, dtype=object)
-    _note(reasons, frame["win"].isna() | (frame["win"].fillna("").str.strip() == ""),
+    note(reasons, frame["win"].isna() | (frame["win"].fillna("").str.strip() == ""),
           "window is missing")
     frame["period_start"] = _months(frame["month_id"], reasons)
     frame["_cid"] = _country_ids(frame["country_id"], reasons)
@@ -435,13 +427,13 @@ class ViewsBenchmark(Adapter):
         groups = table.drop_columns(["draws"]).to_pandas()
         reasons = _keys(groups)
         n = groups["n"]
-        _note(reasons, groups["n_bad"] > 0, "{} of {} draws have no outcome", groups["n_bad"],
+        note(reasons, groups["n_bad"] > 0, "{} of {} draws have no outcome", groups["n_bad"],
               n)
-        _note(reasons, groups["o_min"] < 0, "negative outcome (fatalities cannot be negative)")
-        _note(reasons, groups["n_draw"] < n, "rows without a draw number")
+        note(reasons, groups["o_min"] < 0, "negative outcome (fatalities cannot be negative)")
+        note(reasons, groups["n_draw"] < n, "rows without a draw number")
         regular = (groups["d_min"] == 0) & (groups["d_max"] == n - 1) & \
             (groups["d_sum"] == n * (n - 1) / 2)
-        _note(reasons, ~regular, "draw numbers are not 0..{}: repeated or missing draws", n - 1)
+        note(reasons, ~regular, "draw numbers are not 0..{}: repeated or missing draws", n - 1)
         groups["_line"] = groups["line"]
         groups["_raw"] = [f"window={w},month_id={m},country_id={c}: {k} rows from row {r}"
                           for w, m, c, k, r in zip(groups["win"], groups["month_id"],
@@ -504,9 +496,9 @@ class ViewsActuals(Adapter):
         rows = _query(ctx, ACTUALS_COLUMNS, self._SQL).to_pandas()
         reasons = _keys(rows)
         value = rows["outcome"]
-        _note(reasons, value.isna() | ~np.isfinite(value.fillna(0)), "outcome {!r} is not a number",
+        note(reasons, value.isna() | ~np.isfinite(value.fillna(0)), "outcome {!r} is not a number",
               rows["outcome_text"])
-        _note(reasons, value < 0, "negative outcome (fatalities cannot be negative)")
+        note(reasons, value < 0, "negative outcome (fatalities cannot be negative)")
         bad = reasons != ""
         rows["_line"], rows["_raw"] = rows["line"], ""
         rows.loc[bad, "_raw"] = [f"{w},{m},{c},{t}" for w, m, c, t in rows.loc[
