@@ -134,12 +134,7 @@ def file_sha256(path: Path) -> str:
 
 def complete_frame(frame: pd.DataFrame, meta: SourceMeta, ctx: ParseContext,
                    now: datetime) -> pd.DataFrame:
-    """Fill provenance and marking columns the adapter left out, and the precision of AIS
-    times (to the second where a time is known)."""
-    if "time" in frame.columns and "time_precision" not in frame.columns \
-            and "mmsi" in frame.columns:
-        frame = frame.assign(time_precision=frame["time"].notna().map({True: "second",
-                                                                       False: None}))
+    """Fill provenance and marking columns the adapter left out."""
     missing: dict[str, Any] = {
         "source": meta.source,
         "source_version": meta.version,

@@ -212,7 +212,8 @@ def _finish_positions(frame: pd.DataFrame, notes: list[tuple[str, pd.Series]]) -
     frame["id"] = row_ids(frame["mmsi"], frame["vessel_ref"], frame["time"].astype("int64"),
                           frame["lon"], frame["lat"])
     frame["original"] = originals_json(frame.index, notes)
-    return frame.rename(columns={"_line": "line"})[POSITION_COLUMNS]
+    frame["time_precision"] = "second"  # decoded layouts give seconds (VesselsValue: minutes)
+    return frame.rename(columns={"_line": "line"})[[*POSITION_COLUMNS, "time_precision"]]
 
 
 def _decoded_positions(ctx: ParseContext, raw: pd.DataFrame, cols: dict[str, str | None],
@@ -273,7 +274,8 @@ def _vessels(raw: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
     first = frame.iloc[np.unique(group, return_index=True)[1]]
     frame["id"] = np.asarray(row_ids(*(first[c] for c in static)), dtype=object)[group]
     frame["original"] = originals_json(frame.index, notes)
-    return frame[VESSEL_COLUMNS]
+    frame["time_precision"] = "second"
+    return frame[[*VESSEL_COLUMNS, "time_precision"]]
 
 
 def _imo(text: str) -> int | None:

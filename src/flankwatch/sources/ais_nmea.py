@@ -446,6 +446,8 @@ def _frame(rows: list[tuple[object, ...]], columns: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=columns)
     millis = pd.Series(frame["time"], dtype="Int64")
     frame["time"] = pd.to_datetime(millis, unit="ms", utc=True).astype("datetime64[ns, UTC]")
+    # To the second where the receiver stamped it; a message with no time has no precision.
+    frame["time_precision"] = frame["time"].notna().map({True: "second", False: None})
     for col in ("mmsi", "nav_status", "msg_type", "imo", "ship_type"):
         if col in frame.columns:
             frame[col] = frame[col].astype("Int64")
