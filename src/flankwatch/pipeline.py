@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -179,8 +180,6 @@ def _same_as_parent(key: Any, series: dict[Any, pd.Series]) -> bool:
     type) would raise the same alert twice: judge the route total only."""
     if key.border_type is None or key.route is None:
         return False
-    from dataclasses import replace
-
     parent = series.get(replace(key, border_type=None))
     return parent is not None and parent.equals(series[key])
 
